@@ -1,0 +1,193 @@
+"""The application database. Every id is derived from a natural key, so any run that writes the
+same content writes the same rows, whatever the order or overlap of runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ID_NAMESPACE = uuid.UUID("7f0b6c1e-2f43-4b4f-9d8e-5a3c1f2b9e61")
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def natural_id(kind: str, *parts: str) -> uuid.UUID:
+    return uuid.uuid5(ID_NAMESPACE, "\x1f".join((kind, *parts)))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSONType, list[Any]: JSONType}
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FestivalRow(Timestamped, Base):
+    __tablename__ = "festivals"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class CeremonyRow(Timestamped, Base):
+    __tablename__ = "ceremonies"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    partition_key: Mapped[str] = mapped_column(String(100), unique=True)
+    festival_id: Mapped[str] = mapped_column(ForeignKey("festivals.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    edition: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    film_year: Mapped[str] = mapped_column(String(20))
+    source_fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class CategoryRow(Timestamped, Base):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("ceremony_id", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))
+    canonical_name: Mapped[str] = mapped_column(String(300))
+    category_class: Mapped[str] = mapped_column(String(50))
+    names_people: Mapped[bool] = mapped_column(Boolean)
+
+
+class TMDbEnriched:
+    """What TMDb enrichment records on a person or movie. `tmdb_status` is `pending` until a
+    lookup ends, then `enriched`, `not_found` (TMDb does not know the IMDb id) or `failed`."""
+
+    tmdb_id: Mapped[int | None] = mapped_column(Integer)
+    tmdb_status: Mapped[str] = mapped_column(String(20), default="pending")
+    tmdb_error: Mapped[str | None] = mapped_column(Text)
+    tmdb_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    popularity: Mapped[float | None] = mapped_column(Float)
+
+
+class PersonRow(Timestamped, TMDbEnriched, Base):
+    __tablename__ = "people"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    imdb_id: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    tmdb_name: Mapped[str | None] = mapped_column(String(300))
+    birthday: Mapped[date | None] = mapped_column(Date)
+    deathday: Mapped[date | None] = mapped_column(Date)
+    biography: Mapped[str | None] = mapped_column(Text)
+    place_of_birth: Mapped[str | None] = mapped_column(String(300))
+    known_for_department: Mapped[str | None] = mapped_column(String(100))
+    profile_path: Mapped[str | None] = mapped_column(String(300))
+
+
+class MovieRow(Timestamped, TMDbEnriched, Base):
+    __tablename__ = "movies"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    imdb_id: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    tmdb_title: Mapped[str | None] = mapped_column(String(500))
+    release_date: Mapped[date | None] = mapped_column(Date)
+    runtime: Mapped[int | None] = mapped_column(Integer)
+    overview: Mapped[str | None] = mapped_column(Text)
+    genres: Mapped[list[Any] | None] = mapped_column()
+    poster_path: Mapped[str | None] = mapped_column(String(300))
+    backdrop_path: Mapped[str | None] = mapped_column(String(300))
+
+
+class NominationRow(Timestamped, Base):
+    __tablename__ = "nominations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ceremonies.id", ondelete="CASCADE"), index=True
+    )
+    category_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), index=True
+    )
+    won: Mapped[bool] = mapped_column(Boolean)
+    credited: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    citation: Mapped[str] = mapped_column(Text)
+    unlinked_nominees: Mapped[list[Any]] = mapped_column()
+    unlinked_films: Mapped[list[Any]] = mapped_column()
+
+
+class NominationPersonRow(Base):
+    __tablename__ = "nomination_people"
+
+    nomination_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id"), primary_key=True, index=True
+    )
+    credited_as: Mapped[str] = mapped_column(String(300))
+
+
+class NominationMovieRow(Base):
+    __tablename__ = "nomination_movies"
+
+    nomination_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    movie_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("movies.id"), primary_key=True, index=True
+    )
+    credited_as: Mapped[str] = mapped_column(String(500))
+
+
+class ImageRow(Timestamped, Base):
+    """A poster or profile photo. `status` is `stored` (the file at `path` is valid and matches
+    `sha256`) or `invalid`/`failed` with the reason in `error`; nothing is stored for those."""
+
+    __tablename__ = "images"
+    __table_args__ = (UniqueConstraint("owner_type", "owner_id", "kind"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(20))
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    source_url: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    path: Mapped[str | None] = mapped_column(String(500))
+    thumbnail_path: Mapped[str | None] = mapped_column(String(500))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str | None] = mapped_column(String(20))
+    bytes: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(String(200))
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,107 @@
+"""Atomic upserts on natural keys (INSERT ... ON CONFLICT), the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, or_
+from sqlalchemy.dialects import postgresql, sqlite
+
+CHUNK_ROWS = 500
+
+Merge = Callable[[ColumnElement[Any], ColumnElement[Any]], ColumnElement[Any]]
+
+
+def first_alphabetically(stored: ColumnElement[Any], incoming: ColumnElement[Any]) -> Any:
+    """Keeps the smaller of two values: the result does not depend on the order of writes."""
+    return case((incoming < stored, incoming), else_=stored)
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+    def as_metadata(self, prefix: str) -> dict[str, int]:
+        return {
+            f"{prefix}_created": self.created,
+            f"{prefix}_updated": self.updated,
+            f"{prefix}_unchanged": self.unchanged,
+        }
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _insert(connection: Connection, table: Table) -> Any:
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if connection.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no upsert for the {connection.dialect.name} dialect")
+
+
+def upsert(
+    connection: Connection,
+    table: Table,
+    rows: Iterable[Mapping[str, Any]],
+    key: Sequence[str],
+    update: Sequence[str] | None = None,
+    merge: Mapping[str, Merge] | None = None,
+) -> UpsertCounts:
+    """Insert `rows`, or update the `update` columns of rows that already exist with the same
+    `key`, and only where a value differs, so that writing the same content again changes
+    nothing. `merge` replaces the plain assignment of some update columns with a function of
+    the stored and the incoming value (for values that several sources write). Timestamped tables
+    get `created_at` on insert and `updated_at` on every real change. Rows are written in key
+    order, so that concurrent writers on PostgreSQL take row locks in the same order."""
+    rows = sorted(rows, key=lambda row: tuple(str(row[column]) for column in key))
+    if not rows:
+        return UpsertCounts()
+    timestamped = "created_at" in table.c
+    total = UpsertCounts()
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        now = utcnow()
+        if timestamped:
+            chunk = [{**row, "created_at": now, "updated_at": now} for row in chunk]
+        statement = _insert(connection, table).values(chunk)
+        if update:
+            merges = merge or {}
+            assignments = {
+                column: merges[column](table.c[column], statement.excluded[column])
+                if column in merges
+                else statement.excluded[column]
+                for column in update
+            }
+            differs = or_(
+                *(table.c[column].is_distinct_from(value) for column, value in assignments.items())
+            )
+            if timestamped:
+                assignments["updated_at"] = statement.excluded["updated_at"]
+            statement = statement.on_conflict_do_update(
+                index_elements=list(key), set_=assignments, where=differs
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(key))
+        if timestamped:
+            marker = and_(table.c.created_at == table.c.updated_at).label("inserted")
+            returned = connection.execute(statement.returning(marker)).all()
+            created = sum(1 for row in returned if row.inserted)
+        else:
+            returned = connection.execute(statement.returning(table.c[key[0]])).all()
+            created = len(returned)
+        total += UpsertCounts(created, len(returned) - created, len(chunk) - len(returned))
+    return total

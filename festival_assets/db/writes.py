@@ -1,0 +1,264 @@
+"""How a ceremony is written: each function is one transaction of atomic upserts on natural
+keys, so a rerun, a retry or an overlapping run writes the same rows and duplicates none."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from festival_assets.db.models import (
+    CategoryRow,
+    CeremonyRow,
+    FestivalRow,
+    MovieRow,
+    NominationMovieRow,
+    NominationPersonRow,
+    NominationRow,
+    PersonRow,
+    natural_id,
+)
+from festival_assets.db.upsert import UpsertCounts, first_alphabetically, upsert
+from festival_assets.sources.model import Ceremony, Nomination
+
+festivals = FestivalRow.__table__
+ceremonies = CeremonyRow.__table__
+categories = CategoryRow.__table__
+people = PersonRow.__table__
+movies = MovieRow.__table__
+nominations = NominationRow.__table__
+nomination_people = NominationPersonRow.__table__
+nomination_movies = NominationMovieRow.__table__
+
+
+def ceremony_id(partition_key: str) -> uuid.UUID:
+    return natural_id("ceremony", partition_key)
+
+
+def category_id(partition_key: str, category: str) -> uuid.UUID:
+    return natural_id("category", partition_key, category)
+
+
+def person_id(imdb_id: str) -> uuid.UUID:
+    return natural_id("person", imdb_id)
+
+
+def movie_id(imdb_id: str) -> uuid.UUID:
+    return natural_id("movie", imdb_id)
+
+
+def nomination_ids(ceremony: Ceremony) -> list[uuid.UUID]:
+    """Ids derived from each nomination's content; identical rows are told apart by their
+    order of occurrence."""
+    seen: Counter[str] = Counter()
+    ids = []
+    for nomination in ceremony.nominations:
+        identity = nomination.identity()
+        seen[identity] += 1
+        ids.append(natural_id("nomination", ceremony.partition_key, identity, str(seen[identity])))
+    return ids
+
+
+@dataclass(frozen=True)
+class CeremonyWrite:
+    festival: UpsertCounts
+    ceremony: UpsertCounts
+    categories: UpsertCounts
+
+
+def write_ceremony(connection: Connection, ceremony: Ceremony) -> CeremonyWrite:
+    festival = upsert(
+        connection,
+        festivals,
+        [{"id": ceremony.festival.slug, "name": ceremony.festival.name}],
+        key=["id"],
+        update=["name"],
+    )
+    ceremony_row = {
+        "id": ceremony_id(ceremony.partition_key),
+        "partition_key": ceremony.partition_key,
+        "festival_id": ceremony.festival.slug,
+        "year": ceremony.year,
+        "edition": ceremony.edition,
+        "name": ceremony.name,
+        "held_on": ceremony.held_on,
+        "film_year": ceremony.film_year,
+        "source_fingerprint": ceremony.fingerprint(),
+    }
+    ceremony_counts = upsert(
+        connection,
+        ceremonies,
+        [ceremony_row],
+        key=["partition_key"],
+        update=[c for c in ceremony_row if c not in ("id", "partition_key")],
+    )
+    category_rows = [
+        {
+            "id": category_id(ceremony.partition_key, category.name),
+            "ceremony_id": ceremony_row["id"],
+            "name": category.name,
+            "canonical_name": category.canonical_name,
+            "category_class": category.category_class,
+            "names_people": category.names_people,
+        }
+        for category in ceremony.categories
+    ]
+    category_counts = upsert(
+        connection,
+        categories,
+        category_rows,
+        key=["ceremony_id", "name"],
+        update=["canonical_name", "category_class", "names_people"],
+    )
+    return CeremonyWrite(festival, ceremony_counts, category_counts)
+
+
+NEW_ENTITY = {"tmdb_status": "pending", "tmdb_attempts": 0}
+
+
+def write_people(connection: Connection, names: dict[str, str]) -> UpsertCounts:
+    """Make sure a row exists for every IMDb person id. A person credited under several names
+    keeps the alphabetically first, whichever ceremony is written first."""
+    rows = [
+        {"id": person_id(imdb_id), "imdb_id": imdb_id, "name": name, **NEW_ENTITY}
+        for imdb_id, name in names.items()
+    ]
+    return upsert(
+        connection,
+        people,
+        rows,
+        key=["imdb_id"],
+        update=["name"],
+        merge={"name": first_alphabetically},
+    )
+
+
+def write_movies(connection: Connection, titles: dict[str, str]) -> UpsertCounts:
+    rows = [
+        {"id": movie_id(imdb_id), "imdb_id": imdb_id, "title": title, **NEW_ENTITY}
+        for imdb_id, title in titles.items()
+    ]
+    return upsert(
+        connection,
+        movies,
+        rows,
+        key=["imdb_id"],
+        update=["title"],
+        merge={"title": first_alphabetically},
+    )
+
+
+@dataclass(frozen=True)
+class NominationsWrite:
+    nominations: UpsertCounts
+    nominations_deleted: int
+    person_links: UpsertCounts
+    film_links: UpsertCounts
+
+
+def write_nominations(connection: Connection, ceremony: Ceremony) -> NominationsWrite:
+    """The ceremony's nominations and their links, equal to the source afterwards: nominations
+    the source no longer has are deleted with their links. People and movies rows are made
+    sure of first, so a nomination is linked even when `nominations` runs on its own."""
+    write_people(connection, ceremony.person_names)
+    write_movies(connection, ceremony.film_titles)
+    key = ceremony.partition_key
+    ids = nomination_ids(ceremony)
+    nomination_rows = [
+        nomination_row(key, nomination_id, nomination)
+        for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
+    ]
+    counts = upsert(
+        connection,
+        nominations,
+        nomination_rows,
+        key=["id"],
+        update=[c for c in nomination_rows[0] if c != "id"] if nomination_rows else [],
+    )
+    person_links = upsert(
+        connection,
+        nomination_people,
+        [
+            {"nomination_id": nomination_id, "person_id": person_id(imdb_id), "credited_as": name}
+            for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
+            for imdb_id, name in person_credits(nomination).items()
+        ],
+        key=["nomination_id", "person_id"],
+    )
+    film_links = upsert(
+        connection,
+        nomination_movies,
+        [
+            {"nomination_id": nomination_id, "movie_id": movie_id(imdb_id), "credited_as": title}
+            for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
+            for imdb_id, title in film_credits(nomination).items()
+        ],
+        key=["nomination_id", "movie_id"],
+    )
+    deleted = delete_stale(connection, ceremony, ids)
+    return NominationsWrite(counts, deleted, person_links, film_links)
+
+
+def nomination_row(
+    partition_key: str, nomination_id: uuid.UUID, nomination: Nomination
+) -> dict[str, Any]:
+    return {
+        "id": nomination_id,
+        "ceremony_id": ceremony_id(partition_key),
+        "category_id": category_id(partition_key, nomination.category),
+        "won": nomination.won,
+        "credited": nomination.credited,
+        "detail": nomination.detail,
+        "note": nomination.note,
+        "citation": nomination.citation,
+        "unlinked_nominees": [
+            {"name": nominee.name, "id": nominee.other_id}
+            for nominee in nomination.unlinked_nominees
+        ],
+        "unlinked_films": [film.title for film in nomination.films if not film.imdb_id],
+    }
+
+
+def person_credits(nomination: Nomination) -> dict[str, str]:
+    credits: dict[str, str] = {}
+    for nominee in nomination.nominees:
+        for imdb_id in nominee.imdb_ids:
+            credits.setdefault(imdb_id, nominee.name)
+    return credits
+
+
+def film_credits(nomination: Nomination) -> dict[str, str]:
+    credits: dict[str, str] = {}
+    for film in nomination.films:
+        if film.imdb_id:
+            credits.setdefault(film.imdb_id, film.title)
+    return credits
+
+
+def delete_stale(connection: Connection, ceremony: Ceremony, current: list[uuid.UUID]) -> int:
+    """Remove what the source no longer has: nominations (and their links), then categories."""
+    this_ceremony = ceremony_id(ceremony.partition_key)
+    stale = select(nominations.c.id).where(
+        nominations.c.ceremony_id == this_ceremony, nominations.c.id.not_in(current)
+    )
+    connection.execute(
+        delete(nomination_people).where(nomination_people.c.nomination_id.in_(stale))
+    )
+    connection.execute(
+        delete(nomination_movies).where(nomination_movies.c.nomination_id.in_(stale))
+    )
+    deleted = connection.execute(
+        delete(nominations).where(
+            nominations.c.ceremony_id == this_ceremony, nominations.c.id.not_in(current)
+        )
+    ).rowcount
+    current_categories = [category_id(ceremony.partition_key, c.name) for c in ceremony.categories]
+    connection.execute(
+        delete(categories).where(
+            categories.c.ceremony_id == this_ceremony, categories.c.id.not_in(current_categories)
+        )
+    )
+    return deleted

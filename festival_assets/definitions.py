@@ -1,0 +1,16 @@
+"""The one Definitions object of festival_assets."""
+
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+
+from festival_assets.assets import ceremonies, checks, entities, images
+from festival_assets.resources import CeremonySources, FestivalDatabase, ImportSettings
+
+defs = Definitions(
+    assets=load_assets_from_modules([ceremonies, entities, images]),
+    asset_checks=load_asset_checks_from_modules([checks]),
+    resources={
+        "sources": CeremonySources(),
+        "database": FestivalDatabase(),
+        "import_settings": ImportSettings(),
+    },
+)

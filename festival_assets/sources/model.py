@@ -1,0 +1,140 @@
+"""What a ceremony source yields: immutable records, independent of Dagster and the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class SourceError(Exception):
+    """A ceremony source cannot be read at all (missing file, bad checksum, unknown ceremony)."""
+
+
+@dataclass(frozen=True)
+class SourceIssue:
+    """A malformed part of a source that was skipped; the rest of the ceremony is imported."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Nominee:
+    """One credited nominee. `imdb_ids` holds the IMDb person ids behind the credit: usually one,
+    none for unknown nominees, several for a shared pseudonym. `other_id` holds a company id."""
+
+    name: str
+    imdb_ids: tuple[str, ...] = ()
+    other_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Film:
+    title: str
+    imdb_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    canonical_name: str
+    category_class: str
+    names_people: bool
+
+
+@dataclass(frozen=True)
+class Nomination:
+    category: str
+    films: tuple[Film, ...]
+    nominees: tuple[Nominee, ...]
+    credited: str
+    won: bool
+    detail: str = ""
+    note: str = ""
+    citation: str = ""
+
+    @property
+    def person_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(pid for n in self.nominees for pid in n.imdb_ids))
+
+    @property
+    def film_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.imdb_id for f in self.films if f.imdb_id))
+
+    @property
+    def unlinked_nominees(self) -> tuple[Nominee, ...]:
+        """Company and unknown nominees: they stay on the nomination, not in `people`."""
+        return tuple(n for n in self.nominees if not n.imdb_ids)
+
+    def identity(self) -> str:
+        """The content that makes this nomination what it is. The winner flag is left out so
+        that a corrected result updates the nomination instead of creating another."""
+        return json.dumps(
+            [
+                self.category,
+                [[f.title, f.imdb_id] for f in self.films],
+                [[n.name, list(n.imdb_ids), n.other_id] for n in self.nominees],
+                self.credited,
+                self.detail,
+                self.note,
+                self.citation,
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+
+@dataclass(frozen=True)
+class Festival:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Ceremony:
+    festival: Festival
+    partition_key: str
+    year: int
+    edition: int | None
+    name: str
+    held_on: date | None
+    film_year: str
+    categories: tuple[Category, ...]
+    nominations: tuple[Nomination, ...]
+    issues: tuple[SourceIssue, ...] = field(default=())
+
+    @property
+    def person_names(self) -> dict[str, str]:
+        """Each IMDb person id of the ceremony with the name it is credited under
+        (the alphabetically first one when the ceremony credits it under several)."""
+        names: dict[str, str] = {}
+        for nomination in self.nominations:
+            for nominee in nomination.nominees:
+                for imdb_id in nominee.imdb_ids:
+                    if imdb_id not in names or nominee.name < names[imdb_id]:
+                        names[imdb_id] = nominee.name
+        return names
+
+    @property
+    def film_titles(self) -> dict[str, str]:
+        titles: dict[str, str] = {}
+        for nomination in self.nominations:
+            for film in nomination.films:
+                if film.imdb_id and (
+                    film.imdb_id not in titles or film.title < titles[film.imdb_id]
+                ):
+                    titles[film.imdb_id] = film.title
+        return titles
+
+    def fingerprint(self) -> str:
+        """A digest of the ceremony's content, recorded as the asset's data version."""
+        digest = hashlib.sha256()
+        for nomination in self.nominations:
+            digest.update(nomination.identity().encode())
+            digest.update(b"1" if nomination.won else b"0")
+        return digest.hexdigest()[:16]

@@ -5,9 +5,12 @@ from dagster import Definitions, load_asset_checks_from_modules, load_assets_fro
 from festival_assets.assets import ceremonies, checks, entities, images
 from festival_assets.resources import CeremonySources, FestivalDatabase, ImportSettings
 
+all_assets = load_assets_from_modules([ceremonies, entities, images])
+all_asset_checks = load_asset_checks_from_modules([checks])
+
 defs = Definitions(
-    assets=load_assets_from_modules([ceremonies, entities, images]),
-    asset_checks=load_asset_checks_from_modules([checks]),
+    assets=all_assets,
+    asset_checks=all_asset_checks,
     resources={
         "sources": CeremonySources(),
         "database": FestivalDatabase(),

@@ -4,6 +4,7 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, MetadataValue,
 
 from festival_assets.assets.common import run_ceremonies
 from festival_assets.db.verify import duplicate_entities, link_differences, nomination_differences
+from festival_assets.partitions import ceremony_partitions
 from festival_assets.resources import CeremonySources, FestivalDatabase
 
 SHOWN = 20
@@ -18,6 +19,7 @@ def listing(problems: list[str]) -> MetadataValue:
 
 @asset_check(
     asset="nominations",
+    partitions_def=ceremony_partitions,
     description="The ceremony's nominations in the database equal the source: count and content.",
 )
 def nominations_match_source(
@@ -47,6 +49,7 @@ def nominations_match_source(
 
 @asset_check(
     asset="nominations",
+    partitions_def=ceremony_partitions,
     description="Every person id and film id of the source is linked to its nomination.",
 )
 def people_and_films_linked(
@@ -79,6 +82,7 @@ def people_and_films_linked(
 
 @asset_check(
     asset="nominations",
+    partitions_def=ceremony_partitions,
     description="No person or movie of the ceremony is stored twice.",
 )
 def no_duplicate_people_or_movies(

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, tuple_
 
 from festival_assets.db.models import (
     CategoryRow,
@@ -178,27 +178,27 @@ def write_nominations(connection: Connection, ceremony: Ceremony) -> Nominations
         key=["id"],
         update=[c for c in nomination_rows[0] if c != "id"] if nomination_rows else [],
     )
+    person_rows = [
+        {"nomination_id": nomination_id, "person_id": person_id(imdb_id), "credited_as": name}
+        for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
+        for imdb_id, name in person_credits(nomination).items()
+    ]
+    film_rows = [
+        {"nomination_id": nomination_id, "movie_id": movie_id(imdb_id), "credited_as": title}
+        for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
+        for imdb_id, title in film_credits(nomination).items()
+    ]
     person_links = upsert(
-        connection,
-        nomination_people,
-        [
-            {"nomination_id": nomination_id, "person_id": person_id(imdb_id), "credited_as": name}
-            for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
-            for imdb_id, name in person_credits(nomination).items()
-        ],
-        key=["nomination_id", "person_id"],
+        connection, nomination_people, person_rows, key=["nomination_id", "person_id"]
     )
-    film_links = upsert(
+    film_links = upsert(connection, nomination_movies, film_rows, key=["nomination_id", "movie_id"])
+    deleted = delete_stale(
         connection,
-        nomination_movies,
-        [
-            {"nomination_id": nomination_id, "movie_id": movie_id(imdb_id), "credited_as": title}
-            for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
-            for imdb_id, title in film_credits(nomination).items()
-        ],
-        key=["nomination_id", "movie_id"],
+        ceremony,
+        ids,
+        {(row["nomination_id"], row["person_id"]) for row in person_rows},
+        {(row["nomination_id"], row["movie_id"]) for row in film_rows},
     )
-    deleted = delete_stale(connection, ceremony, ids)
     return NominationsWrite(counts, deleted, person_links, film_links)
 
 
@@ -238,18 +238,25 @@ def film_credits(nomination: Nomination) -> dict[str, str]:
     return credits
 
 
-def delete_stale(connection: Connection, ceremony: Ceremony, current: list[uuid.UUID]) -> int:
-    """Remove what the source no longer has: nominations (and their links), then categories."""
+def delete_stale(
+    connection: Connection,
+    ceremony: Ceremony,
+    current: list[uuid.UUID],
+    person_links: set[tuple[uuid.UUID, uuid.UUID]],
+    film_links: set[tuple[uuid.UUID, uuid.UUID]],
+) -> int:
+    """Remove what the source no longer has: links it does not make, nominations (with their
+    links) and categories it no longer lists."""
     this_ceremony = ceremony_id(ceremony.partition_key)
-    stale = select(nominations.c.id).where(
-        nominations.c.ceremony_id == this_ceremony, nominations.c.id.not_in(current)
-    )
-    connection.execute(
-        delete(nomination_people).where(nomination_people.c.nomination_id.in_(stale))
-    )
-    connection.execute(
-        delete(nomination_movies).where(nomination_movies.c.nomination_id.in_(stale))
-    )
+    of_ceremony = select(nominations.c.id).where(nominations.c.ceremony_id == this_ceremony)
+    for table, other, links in (
+        (nomination_people, nomination_people.c.person_id, person_links),
+        (nomination_movies, nomination_movies.c.movie_id, film_links),
+    ):
+        stale_link = table.c.nomination_id.in_(of_ceremony)
+        if links:
+            stale_link &= tuple_(table.c.nomination_id, other).not_in(sorted(links))
+        connection.execute(delete(table).where(stale_link))
     deleted = connection.execute(
         delete(nominations).where(
             nominations.c.ceremony_id == this_ceremony, nominations.c.id.not_in(current)

@@ -1,0 +1,108 @@
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dagster import DagsterInstance, ExecuteInProcessResult, instance_for_test, materialize
+from sqlalchemy import Engine, select
+
+SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "oscar_data" / "oscars.csv"
+# The definitions read their partition keys from the sources when they are imported.
+os.environ.setdefault("FESTIVAL_OSCARS_CSV", str(SHARED_CSV))
+OSCARS_CSV = Path(os.environ["FESTIVAL_OSCARS_CSV"])
+
+from festival_assets.db.engine import engine_for  # noqa: E402
+from festival_assets.db.models import Base  # noqa: E402
+from festival_assets.definitions import all_asset_checks, all_assets  # noqa: E402
+from festival_assets.resources import CeremonySources, FestivalDatabase, ImportSettings  # noqa: E402
+
+TIMESTAMPS = {"created_at", "updated_at", "enriched_at", "fetched_at"}
+
+
+@dataclass
+class Festival:
+    """One isolated installation: its own DAGSTER_HOME, Dagster instance and database."""
+
+    home: Path
+    database_url: str
+    instance: DagsterInstance
+
+    @property
+    def engine(self) -> Engine:
+        return engine_for(self.database_url)
+
+    def materialize(
+        self,
+        partition_key: str,
+        *,
+        selection: Any = None,
+        resources: dict[str, Any] | None = None,
+        run_config: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+        raise_on_error: bool = True,
+    ) -> ExecuteInProcessResult:
+        return materialize(
+            all_assets_and_checks(),
+            partition_key=partition_key,
+            instance=self.instance,
+            resources={**self.resources(), **(resources or {})},
+            run_config=run_config,
+            selection=selection,
+            tags=tags,
+            raise_on_error=raise_on_error,
+        )
+
+    def resources(self) -> dict[str, Any]:
+        return {
+            "sources": CeremonySources(),
+            "database": FestivalDatabase(url=self.database_url),
+            "import_settings": ImportSettings(),
+        }
+
+    def snapshot(self, *, with_timestamps: bool = True) -> dict[str, list[tuple[Any, ...]]]:
+        return table_snapshot(self.engine, with_timestamps=with_timestamps)
+
+    def count(self, table: str) -> int:
+        return len(self.snapshot()[table])
+
+
+def all_assets_and_checks() -> Sequence[Any]:
+    return [*all_assets, *all_asset_checks]
+
+
+def table_snapshot(engine: Engine, *, with_timestamps: bool) -> dict[str, list[tuple[Any, ...]]]:
+    snapshot = {}
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.c if with_timestamps or c.name not in TIMESTAMPS]
+            rows = connection.execute(select(*columns)).all()
+            snapshot[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return snapshot
+
+
+@pytest.fixture
+def festival(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Festival]:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    database_url = f"sqlite:///{home / 'festival.db'}"
+    with instance_for_test(temp_dir=str(home)) as instance:
+        yield Festival(home=home, database_url=database_url, instance=instance)
+        engine_for(database_url).dispose()
+
+
+def metadata_of(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    """The metadata values of the asset's materialization in this run."""
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        if materialization.asset_key.to_user_string() == asset:
+            return {name: value.value for name, value in materialization.metadata.items()}
+    raise AssertionError(f"{asset} was not materialized")
+
+
+def check_results(result: ExecuteInProcessResult) -> dict[str, Any]:
+    return {
+        evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()
+    }

@@ -1,0 +1,192 @@
+"""The Academy Awards source: parsing the dataset as it is, partition keys, download and cache."""
+
+import hashlib
+import http.server
+import threading
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from festival_assets.sources.model import SourceError
+from festival_assets.sources.oscars import (
+    COLUMNS,
+    download_pinned,
+    held_year,
+    load_dataset,
+    parse_dataset,
+    resolve_csv,
+)
+from festival_assets_tests.conftest import OSCARS_CSV
+
+HEADER = "\t".join(COLUMNS)
+
+
+def dataset_of(*rows: str):
+    return parse_dataset([HEADER + "\n", *(row + "\n" for row in rows)], source_name="test.csv")
+
+
+def row(**values: str) -> str:
+    defaults = {"Ceremony": "96", "Year": "2023", "Class": "Acting", "Category": "ACTOR"}
+    merged = {**defaults, **values}
+    return "\t".join(merged.get(column, "") for column in COLUMNS)
+
+
+def test_every_ceremony_is_a_partition_with_a_unique_key() -> None:
+    dataset = load_dataset(OSCARS_CSV)
+    keys = list(dataset.ceremonies)
+    assert len(keys) == 98
+    assert len(set(keys)) == 98
+    assert keys[:4] == ["oscars-1929", "oscars-1930", "oscars-1930-2", "oscars-1931"]
+    assert keys[-3:] == ["oscars-2024", "oscars-2025", "oscars-2026"]
+    assert dataset.ceremony("oscars-2024").edition == 96
+    assert dataset.ceremony("oscars-2024").name == "96th Academy Awards"
+    assert dataset.ceremony("oscars-1930-2").edition == 3
+    assert not any("," in key or "..." in key for key in keys)
+    assert sum(len(c.nominations) for c in dataset.ceremonies.values()) == 12137
+    assert dataset.issues == ()
+
+
+def test_held_year_follows_the_film_year() -> None:
+    assert held_year("1927/28") == 1929
+    assert held_year("1932/33") == 1934
+    assert held_year("1934") == 1935
+    assert held_year("2023") == 2024
+    with pytest.raises(ValueError, match="film year"):
+        held_year("2023?")
+
+
+def test_multi_values_company_and_unknown_nominees() -> None:
+    dataset = dataset_of(
+        row(
+            Film="Oppenheimer|Barbie",
+            FilmId="tt15398776|tt1517268",
+            Name="A, B and C",
+            Nominees="Alice|Acme Pictures|Nobody Known",
+            NomineeIds="nm0000001|co0000002|?",
+            Winner="True",
+        )
+    )
+    nomination = dataset.ceremony("oscars-2024").nominations[0]
+    assert nomination.film_ids == ("tt15398776", "tt1517268")
+    assert nomination.person_ids == ("nm0000001",)
+    assert [n.name for n in nomination.unlinked_nominees] == ["Acme Pictures", "Nobody Known"]
+    assert nomination.unlinked_nominees[0].other_id == "co0000002"
+    assert nomination.won
+
+
+def test_empty_film_and_a_shared_pseudonym() -> None:
+    dataset = dataset_of(
+        row(Category="EDITING", Nominees="Roderick Jaynes", NomineeIds="nm0001053,nm0001054"),
+        row(Category="HONORARY AWARD", Film="", FilmId="", Nominees="Someone", NomineeIds=""),
+    )
+    pseudonym, honorary = dataset.ceremony("oscars-2024").nominations
+    assert pseudonym.person_ids == ("nm0001053", "nm0001054")
+    assert pseudonym.films == ()
+    assert honorary.person_ids == ()
+    assert [n.name for n in honorary.unlinked_nominees] == ["Someone"]
+
+
+def test_rows_that_differ_only_in_their_citation_are_two_nominations() -> None:
+    ceremony = load_dataset(OSCARS_CSV).ceremony("oscars-1988")
+    kodak = [
+        n
+        for n in ceremony.nominations
+        if n.credited == ""
+        and [x.name for x in n.nominees] == ["Eastman Kodak Company"]
+        and n.detail == "Film"
+    ]
+    assert len(kodak) == 2
+    assert kodak[0].identity() != kodak[1].identity()
+
+
+def test_malformed_rows_are_reported_with_their_line_and_skipped() -> None:
+    dataset = dataset_of(
+        row(Nominees="Alice", NomineeIds="nm0000001"),
+        row(Nominees="Bob", NomineeIds="xx123"),
+        row(Nominees="Carol|Dan", NomineeIds="nm0000003"),
+        row(Ceremony="ninety-six"),
+        row(Film="A|B", FilmId="tt0000001"),
+        row(Winner="maybe"),
+        row(Nominees="Eve", NomineeIds="nm0000005"),
+    )
+    ceremony = dataset.ceremony("oscars-2024")
+    assert [n.person_ids for n in ceremony.nominations] == [("nm0000001",), ("nm0000005",)]
+    assert [issue.location for issue in ceremony.issues] == [
+        "test.csv line 3",
+        "test.csv line 4",
+        "test.csv line 6",
+        "test.csv line 7",
+    ]
+    assert "xx123" in ceremony.issues[0].message
+    assert [str(issue) for issue in dataset.issues] == [
+        "test.csv line 5: Ceremony 'ninety-six' is not a number"
+    ]
+
+
+def test_short_rows_are_padded() -> None:
+    dataset = dataset_of("96\t2023\tActing\tACTOR\tACTOR\tMaestro\ttt5535276")
+    nomination = dataset.ceremony("oscars-2024").nominations[0]
+    assert nomination.film_ids == ("tt5535276",)
+    assert nomination.citation == ""
+
+
+def test_a_wrong_header_is_refused() -> None:
+    with pytest.raises(SourceError, match="header"):
+        parse_dataset(["a\tb\n"], source_name="other.tsv")
+
+
+def test_unknown_ceremony_is_a_clear_error() -> None:
+    with pytest.raises(SourceError, match="oscars-1900"):
+        load_dataset(OSCARS_CSV).ceremony("oscars-1900")
+
+
+@pytest.fixture
+def file_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    root = tmp_path / "served"
+    root.mkdir()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=root))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", root
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_is_checked_and_cached(file_server: tuple[str, Path], tmp_path: Path) -> None:
+    url, root = file_server
+    content = b"pretend dataset\n"
+    (root / "oscars.csv").write_bytes(content)
+    sha = hashlib.sha256(content).hexdigest()
+    cache = tmp_path / "cache"
+    first = download_pinned(f"{url}/oscars.csv", sha, cache)
+    assert first.read_bytes() == content
+    (root / "oscars.csv").unlink()
+    assert download_pinned(f"{url}/oscars.csv", sha, cache) == first
+
+
+def test_download_with_a_wrong_checksum_caches_nothing(
+    file_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, root = file_server
+    (root / "oscars.csv").write_bytes(b"tampered\n")
+    cache = tmp_path / "cache"
+    with pytest.raises(SourceError, match="sha256"):
+        download_pinned(f"{url}/oscars.csv", "0" * 64, cache)
+    assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_offline_without_cache_says_to_set_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="FESTIVAL_OSCARS_CSV"):
+        download_pinned("http://127.0.0.1:9/oscars.csv", "0" * 64, tmp_path / "cache")
+
+
+def test_a_configured_path_that_is_not_a_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"FESTIVAL_OSCARS_CSV names .*missing\.csv"):
+        resolve_csv(str(tmp_path / "missing.csv"), tmp_path / "cache")

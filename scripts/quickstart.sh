@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install festival_assets into .venv and import one ceremony (default: the 2024 Academy Awards)
+# into the embedded default database under DAGSTER_HOME (default: .dagster_home).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+partition="${1:-oscars-2024}"
+python=$(command -v python3.11 || command -v python3)
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e ".[dev]"
+
+export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
+mkdir -p "$DAGSTER_HOME"
+[ -f "$DAGSTER_HOME/dagster.yaml" ] || cp dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+
+exec .venv/bin/dagster asset materialize -m festival_assets.definitions --select '*' \
+  --partition "$partition"

@@ -3,7 +3,13 @@
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from festival_assets.assets import ceremonies, checks, entities, images
-from festival_assets.resources import CeremonySources, FestivalDatabase, ImportSettings
+from festival_assets.resources import (
+    CeremonySources,
+    FestivalDatabase,
+    ImageStore,
+    ImportSettings,
+    TMDbResource,
+)
 
 all_assets = load_assets_from_modules([ceremonies, entities, images])
 all_asset_checks = load_asset_checks_from_modules([checks])
@@ -14,6 +20,8 @@ defs = Definitions(
     resources={
         "sources": CeremonySources(),
         "database": FestivalDatabase(),
+        "tmdb": TMDbResource.from_environment(),
+        "image_store": ImageStore.from_environment(),
         "import_settings": ImportSettings(),
     },
 )

@@ -8,6 +8,8 @@ import pytest
 from dagster import DagsterInstance, ExecuteInProcessResult, instance_for_test, materialize
 from sqlalchemy import Engine, select
 
+from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer
+
 SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "oscar_data" / "oscars.csv"
 # The definitions read their partition keys from the sources when they are imported.
 os.environ.setdefault("FESTIVAL_OSCARS_CSV", str(SHARED_CSV))
@@ -16,7 +18,13 @@ OSCARS_CSV = Path(os.environ["FESTIVAL_OSCARS_CSV"])
 from festival_assets.db.engine import engine_for  # noqa: E402
 from festival_assets.db.models import Base  # noqa: E402
 from festival_assets.definitions import all_asset_checks, all_assets  # noqa: E402
-from festival_assets.resources import CeremonySources, FestivalDatabase, ImportSettings  # noqa: E402
+from festival_assets.resources import (  # noqa: E402
+    CeremonySources,
+    FestivalDatabase,
+    ImageStore,
+    ImportSettings,
+    TMDbResource,
+)
 
 TIMESTAMPS = {"created_at", "updated_at", "enriched_at", "fetched_at"}
 
@@ -58,6 +66,8 @@ class Festival:
         return {
             "sources": CeremonySources(),
             "database": FestivalDatabase(url=self.database_url),
+            "tmdb": TMDbResource(),
+            "image_store": ImageStore(image_dir=str(self.home / "images")),
             "import_settings": ImportSettings(),
         }
 
@@ -105,4 +115,27 @@ def metadata_of(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:
 def check_results(result: ExecuteInProcessResult) -> dict[str, Any]:
     return {
         evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()
+    }
+
+
+@pytest.fixture(scope="session")
+def tmdb_catalog() -> Catalog:
+    return Catalog.from_oscars_csv(OSCARS_CSV)
+
+
+@pytest.fixture
+def tmdb_server(tmdb_catalog: Catalog) -> Iterator[LocalTMDbServer]:
+    with LocalTMDbServer(catalog=tmdb_catalog) as server:
+        yield server
+
+
+def tmdb_resources(server: LocalTMDbServer, home: Path, **tmdb: Any) -> dict[str, Any]:
+    """Resources that point the import at the local TMDb server."""
+    return {
+        "tmdb": TMDbResource(
+            api_key=server.api_key if "read_access_token" not in tmdb else None,
+            api_url=server.api_url,
+            **{"requests_per_second": 1000.0, "max_retries": 2, **tmdb},
+        ),
+        "image_store": ImageStore(image_url=server.image_url, image_dir=str(home / "images")),
     }

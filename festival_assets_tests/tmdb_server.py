@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import io
 import json
+import logging
 import os
 import re
 import signal
@@ -30,13 +31,12 @@ import struct
 import sys
 import threading
 import time
-import traceback
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from PIL import Image, ImageDraw
@@ -49,6 +49,8 @@ __all__ = [
     "ServerCounts",
     "main",
 ]
+
+logger = logging.getLogger(__name__)
 
 PERSON_ID_RE = re.compile(r"^nm\d+$")
 MOVIE_ID_RE = re.compile(r"^tt\d+$")
@@ -678,7 +680,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise
         except Exception:
             app._bump("errors")
-            traceback.print_exc()
+            logger.exception("LocalTMDbServer failed on %s", path)
             with contextlib.suppress(OSError):
                 self._send_json(500, _INTERNAL_ERROR_BODY, head=head)
         finally:
@@ -904,7 +906,7 @@ class LocalTMDbServer:
         self._faults: list[_Fault] = []
         self._connections: set[socket.socket] = set()
 
-    def start(self) -> LocalTMDbServer:
+    def start(self) -> Self:
         if self._httpd is not None:
             raise RuntimeError("server already started")
         httpd = _HTTPServer((self.host, self._requested_port), self)
@@ -934,7 +936,7 @@ class LocalTMDbServer:
         if thread is not None:
             thread.join(timeout=5)
 
-    def __enter__(self) -> LocalTMDbServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

@@ -1,0 +1,163 @@
+"""Enrichment of people and movies from TMDb: which rows need a lookup, the lookups themselves
+on a bounded pool of worker threads, and the results written back in short transactions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, Table, or_, select, update
+
+from festival_assets.db.upsert import utcnow
+from festival_assets.db.writes import movies, people
+from festival_assets.tmdb.client import Lookup, TMDbClient, movie_columns, person_columns
+
+WRITE_BATCH = 50
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    name: str
+    table: Table
+    lookup: Callable[[TMDbClient, str], Lookup]
+    columns: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+PEOPLE = EntityKind("people", people, TMDbClient.lookup_person, person_columns)
+MOVIES = EntityKind("movies", movies, TMDbClient.lookup_movie, movie_columns)
+
+
+@dataclass
+class EnrichmentCounts:
+    wanted: int = 0
+    up_to_date: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    def as_metadata(self) -> dict[str, int]:
+        return {
+            "tmdb_looked_up": sum(self.outcomes.values()),
+            "tmdb_up_to_date": self.up_to_date,
+            "tmdb_enriched": self.outcomes["enriched"],
+            "tmdb_not_found": self.outcomes["not_found"],
+            "tmdb_failed": self.outcomes["failed"],
+        }
+
+
+def ids_to_look_up(
+    engine: Engine,
+    kind: EntityKind,
+    imdb_ids: Iterable[str],
+    *,
+    force: bool,
+    refresh_after: timedelta,
+    now: datetime,
+) -> list[str]:
+    """The ids whose row has never been looked up, failed last time, or is older than
+    `refresh_after`; all of them when `force` is set."""
+    wanted = sorted(set(imdb_ids))
+    if force or not wanted:
+        return wanted
+    table = kind.table
+    stale = or_(
+        table.c.tmdb_status.in_(["pending", "failed"]),
+        table.c.enriched_at.is_(None),
+        table.c.enriched_at < now - refresh_after,
+    )
+    found: list[str] = []
+    with engine.connect() as connection:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = select(table.c.imdb_id).where(table.c.imdb_id.in_(chunk), stale)
+            found.extend(connection.execute(query).scalars())
+    return sorted(found)
+
+
+def look_up(
+    client: TMDbClient, tasks: list[tuple[EntityKind, str]], concurrency: int
+) -> Iterator[tuple[EntityKind, Lookup]]:
+    """Run the lookups on `concurrency` worker threads, yielding results as they complete.
+    Each worker gets the client and the id as arguments. Refused credentials stop everything."""
+    remaining = iter(tasks)
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tmdb") as pool:
+        running: dict[Future[Lookup], EntityKind] = {}
+
+        def submit_next() -> None:
+            for kind, imdb_id in remaining:
+                running[pool.submit(kind.lookup, client, imdb_id)] = kind
+                return
+
+        for _ in range(concurrency * 2):
+            submit_next()
+        try:
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    kind = running.pop(future)
+                    yield kind, future.result()
+                    submit_next()
+        finally:
+            for future in running:
+                future.cancel()
+
+
+def write_lookups(engine: Engine, kind: EntityKind, lookups: list[Lookup], now: datetime) -> None:
+    """One short transaction per batch; each row is one UPDATE on its natural key. A failure
+    keeps whatever an earlier lookup stored and is retried by the next run."""
+    table = kind.table
+    with engine.begin() as connection:
+        for lookup in lookups:
+            values: dict[str, Any] = {
+                "tmdb_status": lookup.status,
+                "tmdb_error": lookup.error,
+                "tmdb_attempts": table.c.tmdb_attempts + 1,
+                "updated_at": now,
+            }
+            if lookup.status == "enriched" and lookup.details is not None:
+                values.update(kind.columns(lookup.details), enriched_at=now)
+            elif lookup.status == "not_found":
+                values["enriched_at"] = now
+            connection.execute(
+                update(table).where(table.c.imdb_id == lookup.imdb_id).values(values)
+            )
+
+
+def enrich(
+    engine: Engine,
+    client: TMDbClient,
+    wanted: list[tuple[EntityKind, set[str]]],
+    *,
+    force: bool,
+    refresh_after: timedelta,
+    concurrency: int,
+) -> dict[str, EnrichmentCounts]:
+    """Look up every id of `wanted` that needs it, people and movies through one
+    pool and one rate limiter, and write the results as they come."""
+    now = utcnow()
+    counts: dict[str, EnrichmentCounts] = {}
+    tasks: list[tuple[EntityKind, str]] = []
+    for kind, imdb_ids in wanted:
+        todo = ids_to_look_up(
+            engine, kind, imdb_ids, force=force, refresh_after=refresh_after, now=now
+        )
+        counts[kind.name] = EnrichmentCounts(
+            wanted=len(set(imdb_ids)), up_to_date=len(set(imdb_ids)) - len(todo)
+        )
+        tasks.extend((kind, imdb_id) for imdb_id in todo)
+    batches: dict[str, list[Lookup]] = {kind.name: [] for kind, _ in wanted}
+    kinds = {kind.name: kind for kind, _ in wanted}
+    try:
+        for kind, lookup in look_up(client, tasks, concurrency):
+            counts[kind.name].outcomes[lookup.status] += 1
+            batches[kind.name].append(lookup)
+            if len(batches[kind.name]) >= WRITE_BATCH:
+                write_lookups(engine, kind, batches[kind.name], utcnow())
+                batches[kind.name] = []
+    finally:
+        for name, batch in batches.items():
+            if batch:
+                write_lookups(engine, kinds[name], batch, utcnow())
+    return counts

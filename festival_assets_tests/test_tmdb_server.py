@@ -1,0 +1,729 @@
+from __future__ import annotations
+
+import csv
+import http.client
+import io
+import json
+import os
+import re
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from PIL import Image
+
+from festival_assets_tests.tmdb_server import (
+    HUGE_IMAGE_BYTES,
+    Catalog,
+    LocalTMDbServer,
+)
+
+OSCARS_CSV = Path("/work/shared/data/oscar_data/oscars.csv")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+FIND_KEYS = {
+    "movie_results",
+    "person_results",
+    "tv_results",
+    "tv_episode_results",
+    "tv_season_results",
+}
+EMPTY_FIND: dict[str, list[Any]] = {key: [] for key in FIND_KEYS}
+FIND_PERSON_KEYS = {
+    "adult",
+    "gender",
+    "id",
+    "known_for_department",
+    "name",
+    "original_name",
+    "popularity",
+    "profile_path",
+    "known_for",
+}
+FIND_MOVIE_KEYS = {
+    "adult",
+    "backdrop_path",
+    "id",
+    "title",
+    "original_title",
+    "overview",
+    "poster_path",
+    "media_type",
+    "original_language",
+    "genre_ids",
+    "popularity",
+    "release_date",
+    "video",
+    "vote_average",
+    "vote_count",
+}
+PERSON_KEYS = {
+    "adult",
+    "also_known_as",
+    "biography",
+    "birthday",
+    "deathday",
+    "gender",
+    "homepage",
+    "id",
+    "imdb_id",
+    "known_for_department",
+    "name",
+    "place_of_birth",
+    "popularity",
+    "profile_path",
+}
+MOVIE_KEYS = {
+    "adult",
+    "backdrop_path",
+    "budget",
+    "genres",
+    "homepage",
+    "id",
+    "imdb_id",
+    "original_language",
+    "original_title",
+    "overview",
+    "popularity",
+    "poster_path",
+    "release_date",
+    "revenue",
+    "runtime",
+    "status",
+    "tagline",
+    "title",
+    "video",
+    "vote_average",
+    "vote_count",
+}
+UNAUTHORIZED = {
+    "status_code": 7,
+    "status_message": "Invalid API key: You must be granted a valid key.",
+    "success": False,
+}
+NOT_FOUND = {
+    "success": False,
+    "status_code": 34,
+    "status_message": "The resource you requested could not be found.",
+}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog(
+        people={
+            "nm0000001": {"name": "Fred Astaire", "_year": 1935},
+            "nm0000002": {"name": "Lauren Bacall", "profile_path": None},
+        },
+        movies={
+            "tt0000001": {"title": "Carmencita", "_year": 1894},
+            "tt0000002": {"title": "Le clown et ses chiens", "poster_path": None},
+        },
+    )
+
+
+@pytest.fixture()
+def server(catalog: Catalog) -> Iterator[LocalTMDbServer]:
+    with LocalTMDbServer(catalog=catalog) as srv:
+        yield srv
+
+
+@pytest.fixture()
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as s:
+        yield s
+
+
+def api_get(
+    session: requests.Session, server: LocalTMDbServer, path: str, **params: str
+) -> requests.Response:
+    return session.get(
+        f"{server.api_url}{path}", params={"api_key": server.api_key, **params}, timeout=10
+    )
+
+
+def find(session: requests.Session, server: LocalTMDbServer, imdb_id: str) -> dict[str, Any]:
+    response = api_get(session, server, f"/find/{imdb_id}", external_source="imdb_id")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == FIND_KEYS
+    return body
+
+
+def test_urls_and_configuration(server: LocalTMDbServer, session: requests.Session) -> None:
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/3", server.api_url)
+    assert server.image_url == server.api_url[: -len("/3")] + "/t/p"
+    response = api_get(session, server, "/configuration")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json;charset=utf-8"
+    body = response.json()
+    images = body["images"]
+    assert images["base_url"] == images["secure_base_url"] == server.image_url + "/"
+    assert images["poster_sizes"] == ["w92", "w154", "w185", "w342", "w500", "w780", "original"]
+    assert images["profile_sizes"] == ["w45", "w185", "h632", "original"]
+    assert images["backdrop_sizes"] and images["logo_sizes"] and images["still_sizes"]
+    assert "biography" in body["change_keys"]
+
+
+def test_find_known_person(server: LocalTMDbServer, session: requests.Session) -> None:
+    body = find(session, server, "nm0000001")
+    assert body["movie_results"] == body["tv_results"] == []
+    assert body["tv_episode_results"] == body["tv_season_results"] == []
+    [person] = body["person_results"]
+    assert set(person) >= FIND_PERSON_KEYS
+    assert person["name"] == person["original_name"] == "Fred Astaire"
+    assert person["id"] == 100001
+    assert person["known_for"] == []
+    assert re.fullmatch(r"/p[0-9a-f]+\.jpg", person["profile_path"])
+
+
+def test_find_known_movie(server: LocalTMDbServer, session: requests.Session) -> None:
+    body = find(session, server, "tt0000001")
+    assert body["person_results"] == []
+    [movie] = body["movie_results"]
+    assert set(movie) == FIND_MOVIE_KEYS
+    assert movie["title"] == movie["original_title"] == "Carmencita"
+    assert movie["media_type"] == "movie"
+    assert movie["release_date"].startswith("1894-")
+    assert all(isinstance(genre_id, int) for genre_id in movie["genre_ids"])
+
+
+@pytest.mark.parametrize("imdb_id", ["nm0000003", "tt0000003", "co0000001", "nm1,nm2", "xyz"])
+def test_find_unknown_id_gives_five_empty_arrays(
+    server: LocalTMDbServer, session: requests.Session, imdb_id: str
+) -> None:
+    assert find(session, server, imdb_id) == EMPTY_FIND
+
+
+def test_find_without_imdb_source_is_empty(
+    server: LocalTMDbServer, session: requests.Session
+) -> None:
+    for params in ({}, {"external_source": "tvdb_id"}):
+        response = api_get(session, server, "/find/nm0000001", **params)
+        assert response.status_code == 200
+        assert response.json() == EMPTY_FIND
+
+
+def test_person_details(server: LocalTMDbServer, session: requests.Session) -> None:
+    response = api_get(session, server, "/person/100001")
+    assert response.status_code == 200
+    person = response.json()
+    assert set(person) == PERSON_KEYS
+    assert person["imdb_id"] == "nm0000001"
+    assert person["name"] == "Fred Astaire"
+    assert person["birthday"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", person["birthday"])
+    no_image = api_get(session, server, "/person/100002").json()
+    assert no_image["profile_path"] is None
+
+
+def test_movie_details_by_tmdb_id_and_imdb_id(
+    server: LocalTMDbServer, session: requests.Session
+) -> None:
+    by_tmdb = api_get(session, server, "/movie/500001")
+    by_imdb = api_get(session, server, "/movie/tt0000001")
+    assert by_tmdb.status_code == by_imdb.status_code == 200
+    movie = by_tmdb.json()
+    assert movie == by_imdb.json()
+    assert set(movie) >= MOVIE_KEYS
+    assert movie["id"] == 500001 and movie["imdb_id"] == "tt0000001"
+    assert all(set(genre) == {"id", "name"} for genre in movie["genres"])
+    assert isinstance(movie["runtime"], int) and movie["status"] == "Released"
+    assert api_get(session, server, "/movie/tt0000002").json()["poster_path"] is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/person/999", "/person/nm0000001", "/movie/1", "/movie/tt0000003", "/tv/1", "/", "/person"],
+)
+def test_not_found(server: LocalTMDbServer, session: requests.Session, path: str) -> None:
+    response = api_get(session, server, path)
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+    assert server.counts.not_found == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "headers"),
+    [
+        ({}, {}),
+        ({"api_key": "wrong"}, {}),
+        ({}, {"Authorization": "Bearer test-api-key"}),
+        ({}, {"Authorization": "Bearer wrong"}),
+        ({}, {"Authorization": "test-read-token"}),
+    ],
+    ids=["missing", "wrong-key", "api-key-as-bearer", "wrong-bearer", "no-scheme"],
+)
+def test_unauthorised(
+    server: LocalTMDbServer,
+    session: requests.Session,
+    params: dict[str, str],
+    headers: dict[str, str],
+) -> None:
+    response = session.get(
+        f"{server.api_url}/find/nm0000001",
+        params={"external_source": "imdb_id", **params},
+        headers=headers,
+        timeout=10,
+    )
+    assert response.status_code == 401
+    assert response.json() == UNAUTHORIZED
+    assert server.api_key not in response.text and server.read_access_token not in response.text
+    assert server.counts.unauthorized == 1
+
+
+def test_bearer_token_accepted(server: LocalTMDbServer, session: requests.Session) -> None:
+    response = session.get(
+        f"{server.api_url}/person/100001", headers=server.auth_headers(), timeout=10
+    )
+    assert response.status_code == 200
+    assert response.json()["name"] == "Fred Astaire"
+
+
+def test_keep_alive(server: LocalTMDbServer) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        sockets = []
+        for _ in range(3):
+            connection.request("GET", f"/3/configuration?api_key={server.api_key}")
+            response = connection.getresponse()
+            assert response.status == 200
+            assert json.loads(response.read())["images"]
+            sockets.append(connection.sock)
+        assert sockets[0] is not None and all(s is sockets[0] for s in sockets)
+    finally:
+        connection.close()
+
+
+def poster_url(server: LocalTMDbServer, size: str, imdb_id: str = "tt0000001") -> str:
+    movie = server.catalog.movie(imdb_id)
+    assert movie is not None
+    return f"{server.image_url}/{size}{movie['poster_path']}"
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [("w92", (92, 138)), ("w185", (185, 278)), ("w500", (500, 750)), ("original", (1000, 1500))],
+)
+def test_poster_images(
+    server: LocalTMDbServer, session: requests.Session, size: str, expected: tuple[int, int]
+) -> None:
+    response = session.get(poster_url(server, size), timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/jpeg"
+    assert int(response.headers["Content-Length"]) == len(response.content)
+    assert re.fullmatch(r'"[0-9a-f]+"', response.headers["ETag"])
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == "JPEG"
+    assert image.size == expected
+
+
+def test_profile_image_sizes_and_caching(
+    server: LocalTMDbServer, session: requests.Session
+) -> None:
+    person = server.catalog.person("nm0000001")
+    assert person is not None
+    url = f"{server.image_url}/h632{person['profile_path']}"
+    first = session.get(url, timeout=10)
+    assert Image.open(io.BytesIO(first.content)).size == (421, 632)
+    again = session.get(url, timeout=10)
+    assert again.content == first.content and again.headers["ETag"] == first.headers["ETag"]
+    w185 = session.get(f"{server.image_url}/w185{person['profile_path']}", timeout=10)
+    assert Image.open(io.BytesIO(w185.content)).width == 185
+    not_modified = session.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    head = session.head(url, timeout=10)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Length"] == str(len(first.content))
+
+
+@pytest.mark.parametrize("path", ["/w999/{file}", "/w92/unknown.jpg", "/w92", "/w92/a/b.jpg"])
+def test_image_not_found(server: LocalTMDbServer, session: requests.Session, path: str) -> None:
+    movie = server.catalog.movie("tt0000001")
+    assert movie is not None
+    file = movie["poster_path"].lstrip("/")
+    response = session.get(server.image_url + path.format(file=file), timeout=10)
+    assert response.status_code == 404
+
+
+def test_rate_limit(catalog: Catalog) -> None:
+    with (
+        LocalTMDbServer(catalog=catalog, requests_per_second=5) as server,
+        requests.Session() as session,
+    ):
+        statuses = [api_get(session, server, "/configuration") for _ in range(8)]
+        assert [r.status_code for r in statuses] == [200] * 5 + [429] * 3
+        limited = statuses[-1]
+        assert limited.headers["Retry-After"] == "1"
+        body = limited.json()
+        assert body["status_code"] == 25 and body["success"] is False
+        assert "(5)" in body["status_message"]
+        image = session.get(poster_url(server, "w92"), timeout=10)
+        assert image.status_code == 200
+        assert server.counts.rate_limited == 3
+        time.sleep(1.05)
+        assert api_get(session, server, "/configuration").status_code == 200
+
+
+def test_rate_limit_retry_after_zero(catalog: Catalog) -> None:
+    with (
+        LocalTMDbServer(catalog=catalog, requests_per_second=1, retry_after=0) as server,
+        requests.Session() as session,
+    ):
+        assert api_get(session, server, "/configuration").status_code == 200
+        limited = api_get(session, server, "/configuration")
+        assert limited.status_code == 429
+        assert limited.headers["Retry-After"] == "0"
+
+
+def test_latency(catalog: Catalog) -> None:
+    with (
+        LocalTMDbServer(catalog=catalog, latency=0.2) as server,
+        requests.Session() as session,
+    ):
+        for url in (f"{server.api_url}/configuration", poster_url(server, "w92")):
+            started = time.perf_counter()
+            response = session.get(url, params=server.auth_params(), timeout=10)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200
+            assert 0.2 <= elapsed < 1.5
+
+
+def test_max_concurrent_api(catalog: Catalog) -> None:
+    with LocalTMDbServer(catalog=catalog, latency=0.3) as server:
+        barrier = threading.Barrier(6)
+        statuses: list[int] = []
+
+        def worker() -> None:
+            barrier.wait()
+            response = requests.get(
+                f"{server.api_url}/configuration", params=server.auth_params(), timeout=10
+            )
+            statuses.append(response.status_code)
+
+        threads = [threading.Thread(target=worker) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [200] * 6
+        assert server.max_concurrent_api == 6
+        assert server.counts.max_concurrent_api == 6
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "status_code"),
+    [("500", 500, 11), ("502", 502, 11), ("503", 503, 9), ("401", 401, 7), ("429", 429, 25)],
+)
+def test_json_faults(
+    server: LocalTMDbServer,
+    session: requests.Session,
+    fault: str,
+    status: int,
+    status_code: int,
+) -> None:
+    server.inject(r"^/3/find/", fault)
+    response = api_get(session, server, "/find/nm0000001", external_source="imdb_id")
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/json;charset=utf-8"
+    assert response.json()["status_code"] == status_code
+    if fault == "429":
+        assert response.headers["Retry-After"] == "1"
+        assert server.counts.rate_limited == 1
+    assert find(session, server, "nm0000001")["person_results"]
+    assert server.counts.faults == 1
+
+
+def test_cdn_html_502(server: LocalTMDbServer, session: requests.Session) -> None:
+    server.inject("/person/", "cdn_html_502")
+    response = api_get(session, server, "/person/100001")
+    assert response.status_code == 502
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "<html>" in response.text
+    with pytest.raises(ValueError):
+        response.json()
+
+
+def test_reset_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    assert api_get(session, server, "/configuration").status_code == 200
+    server.inject("/configuration", "reset")
+    with pytest.raises(requests.ConnectionError):
+        api_get(session, server, "/configuration")
+    assert api_get(session, server, "/configuration").status_code == 200
+
+
+def test_slow_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    server.inject("/movie/", "slow:0.3")
+    started = time.perf_counter()
+    response = api_get(session, server, "/movie/tt0000001")
+    assert time.perf_counter() - started >= 0.3
+    assert response.status_code == 200 and response.json()["title"] == "Carmencita"
+    with pytest.raises(requests.Timeout):
+        server.inject("/movie/", "slow:1")
+        session.get(f"{server.api_url}/movie/500001", params=server.auth_params(), timeout=0.2)
+
+
+def test_faults_are_consumed_in_order(server: LocalTMDbServer, session: requests.Session) -> None:
+    server.inject("/configuration", "500", times=2)
+    server.inject("/configuration", "503")
+    server.inject("/person/", "502")
+    codes = [api_get(session, server, "/configuration").status_code for _ in range(4)]
+    assert codes == [500, 500, 503, 200]
+    assert server.pending_faults() == [("/person/", "502", 1)]
+    server.clear_faults()
+    assert api_get(session, server, "/person/100001").status_code == 200
+    for bad in ("418", "slow:x", "slow:-1", "image_nope"):
+        with pytest.raises(ValueError):
+            server.inject(".", bad)
+    with pytest.raises(ValueError):
+        server.inject(".", "500", times=0)
+
+
+def test_image_faults_only_apply_to_images(
+    server: LocalTMDbServer, session: requests.Session
+) -> None:
+    server.inject(".", "image_empty")
+    assert api_get(session, server, "/configuration").status_code == 200
+    assert session.get(poster_url(server, "w92"), timeout=10).content == b""
+
+
+def fetch_faulty_image(
+    server: LocalTMDbServer, session: requests.Session, fault: str
+) -> requests.Response:
+    server.inject(r"^/t/p/", fault)
+    response = session.get(poster_url(server, "w185"), timeout=30)
+    assert response.status_code == 200
+    assert int(response.headers["Content-Length"]) == len(response.content)
+    return response
+
+
+def test_image_html_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    response = fetch_faulty_image(server, session, "image_html")
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert response.text.lstrip().lower().startswith("<!doctype html")
+
+
+def test_image_empty_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    response = fetch_faulty_image(server, session, "image_empty")
+    assert response.headers["Content-Type"] == "image/jpeg"
+    assert response.content == b""
+
+
+def test_image_truncated_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    full = session.get(poster_url(server, "w185"), timeout=10).content
+    response = fetch_faulty_image(server, session, "image_truncated")
+    assert response.headers["Content-Type"] == "image/jpeg"
+    assert response.content == full[: len(full) // 2]
+    with pytest.raises(OSError):
+        Image.open(io.BytesIO(response.content)).load()
+
+
+def test_image_bomb_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    response = fetch_faulty_image(server, session, "image_bomb")
+    body = response.content
+    assert len(body) < 1_000_000
+    assert body.startswith(b"\x89PNG\r\n\x1a\n")
+    assert struct.unpack(">II", body[16:24]) == (20_000, 20_000)
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(io.BytesIO(body))
+
+
+def test_image_wrong_type_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    response = fetch_faulty_image(server, session, "image_wrong_type")
+    assert response.headers["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(response.content)).format in {"GIF", "BMP"}
+
+
+def test_image_huge_bytes_fault(server: LocalTMDbServer, session: requests.Session) -> None:
+    response = fetch_faulty_image(server, session, "image_huge_bytes")
+    assert len(response.content) == HUGE_IMAGE_BYTES > 12 * 1024 * 1024
+    assert Image.open(io.BytesIO(response.content)).format == "JPEG"
+
+
+def test_counts_and_reset(server: LocalTMDbServer, session: requests.Session) -> None:
+    find(session, server, "nm0000001")
+    find(session, server, "tt0000001")
+    api_get(session, server, "/person/100001")
+    api_get(session, server, "/movie/500001")
+    api_get(session, server, "/movie/tt0000001")
+    api_get(session, server, "/configuration")
+    session.get(f"{server.api_url}/configuration", timeout=10)
+    session.get(poster_url(server, "w92"), timeout=10)
+    counts = server.counts
+    assert (counts.api, counts.find, counts.person, counts.movie) == (7, 2, 1, 2)
+    assert (counts.configuration, counts.images, counts.unauthorized) == (2, 1, 1)
+    assert counts["rate_limited"] == 0 and counts.errors == 0
+    assert counts.paths["/3/configuration"] == 2
+    assert counts.paths["/3/find/nm0000001"] == 1
+    assert counts.max_concurrent_api == 1
+    server.reset_counts()
+    counts_after = server.counts
+    assert counts_after.api == counts_after.images == 0 and not counts_after.paths
+    assert counts.api == 7
+
+
+def test_catalog_direct(catalog: Catalog) -> None:
+    assert catalog.knows("nm0000001") and catalog.knows("tt0000002")
+    assert not catalog.knows("nm0000003")
+    assert catalog.person("tt0000001") is None and catalog.movie("nm0000001") is None
+    person = catalog.person("nm0000001")
+    movie = catalog.movie("tt0000001")
+    assert person is not None and movie is not None
+    assert catalog.person("nm0000001") == person
+    no_poster = catalog.movie("tt0000002")
+    assert no_poster is not None
+    backdrops = {m["backdrop_path"] for m in (movie, no_poster)} - {None}
+    assert catalog.image_files() == {person["profile_path"], movie["poster_path"], *backdrops}
+    assert catalog.image_kind(person["profile_path"]) == "profile"
+    assert catalog.image_kind(movie["poster_path"]) == "poster"
+    assert catalog.image_kind("/unknown.jpg") is None
+    with pytest.raises(ValueError):
+        Catalog(people={"nm0001053,nm0001054": {}})
+    with pytest.raises(ValueError):
+        Catalog(movies={"nm0000001": {}})
+    overridden = Catalog(people={"nm0000009": {"name": "X", "id": 42, "birthday": None}})
+    overridden_default = Catalog(people={"nm0000009": {"name": "X"}}).person("nm0000009")
+    assert overridden_default is not None and overridden_default["id"] == 100009
+    assert overridden.person_by_tmdb_id(42) == {**overridden_default, "id": 42, "birthday": None}
+
+
+def oscars_ids() -> tuple[set[str], set[str]]:
+    people: set[str] = set()
+    films: set[str] = set()
+    with OSCARS_CSV.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", restval=""):
+            people.update(i for i in row["NomineeIds"].split("|") if i.startswith("nm"))
+            films.update(i for i in row["FilmId"].split("|") if i)
+    return people, films
+
+
+@pytest.mark.skipif(not OSCARS_CSV.exists(), reason="Oscars dataset not available")
+def test_catalog_from_oscars_csv(session: requests.Session) -> None:
+    people, films = oscars_ids()
+    assert (len(people), len(films)) == (8404, 5264)
+    good_people = {i for i in people if re.fullmatch(r"nm\d+", i)}
+    good_films = {i for i in films if re.fullmatch(r"tt\d+", i)}
+    assert len(good_people) == 8403 and good_films == films
+
+    started = time.perf_counter()
+    catalog = Catalog.from_oscars_csv(OSCARS_CSV)
+    assert time.perf_counter() - started < 1.0
+
+    missing = catalog.missing_ids
+    assert catalog.person_ids | (missing & good_people) == good_people
+    assert catalog.movie_ids | (missing & good_films) == good_films
+    assert len(catalog.person_ids) + len(missing & good_people) == 8403
+    assert len(catalog.movie_ids) + len(missing & good_films) == 5264
+    assert missing == {i for i in good_people | good_films if int(i[2:]) % 10 == 0}
+    assert 0.05 < len(missing) / (8403 + 5264) < 0.15
+    assert not catalog.knows("nm0001053,nm0001054")
+
+    person = catalog.person("nm0001932")
+    assert person is not None and person["name"] == "Richard Barthelmess"
+    movie = catalog.movie("tt0019217")
+    assert movie is not None and movie["title"] == "The Noose"
+    assert movie["release_date"].startswith("1927-")
+
+    profiles = [catalog.person(i) for i in catalog.person_ids]
+    without_image = sum(1 for p in profiles if p is not None and p["profile_path"] is None)
+    assert 0.10 < without_image / len(catalog.person_ids) < 0.18
+
+    every = Catalog.from_oscars_csv(OSCARS_CSV, missing_every=0)
+    assert len(every.person_ids) == 8403 and len(every.movie_ids) == 5264
+    assert not every.missing_ids
+
+    with LocalTMDbServer(catalog=catalog) as server:
+        unknown_person = min(missing & good_people)
+        unknown_film = min(missing & good_films)
+        assert find(session, server, unknown_person) == EMPTY_FIND
+        assert find(session, server, unknown_film) == EMPTY_FIND
+        assert find(session, server, "nm0001932")["person_results"][0]["id"] == person["id"]
+        found_movie = find(session, server, "tt0019217")["movie_results"][0]
+        assert found_movie["poster_path"] == movie["poster_path"]
+        if movie["poster_path"]:
+            image = session.get(f"{server.image_url}/w342{movie['poster_path']}", timeout=10)
+            assert Image.open(io.BytesIO(image.content)).width == 342
+
+
+@pytest.mark.skipif(not OSCARS_CSV.exists(), reason="Oscars dataset not available")
+def test_cli_serves_until_terminated() -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "festival_assets_tests.tmdb_server",
+            "--oscars-csv",
+            str(OSCARS_CSV),
+            "--port",
+            "0",
+            "--latency-ms",
+            "1",
+            "--api-key",
+            "cli-key",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        match = re.search(r"api_url=(\S+) image_url=(\S+)", first_line)
+        assert match, first_line
+        api_url, image_url = match.groups()
+        response = requests.get(
+            f"{api_url}/find/nm0001932",
+            params={"external_source": "imdb_id", "api_key": "cli-key"},
+            timeout=10,
+        )
+        assert response.status_code == 200 and response.json()["person_results"]
+        assert image_url == api_url[: -len("/3")] + "/t/p"
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert err == ""
+    counts_line = next(line for line in out.splitlines() if "counts" in line)
+    counts = json.loads(counts_line.split("counts", 1)[1])
+    assert counts["find"] == 1 and counts["api"] == 1
+    assert "cli-key" not in out
+
+
+def test_unexpected_error_gives_500(session: requests.Session) -> None:
+    broken = Catalog(people={"nm0000001": {"name": object()}})
+    with LocalTMDbServer(catalog=broken) as server:
+        response = api_get(session, server, "/person/100001")
+        assert response.status_code == 500
+        assert response.json()["success"] is False
+        assert server.counts.errors == 1
+        assert api_get(session, server, "/configuration").status_code == 200
+
+
+def test_stop_closes_kept_alive_connections(catalog: Catalog, session: requests.Session) -> None:
+    server = LocalTMDbServer(catalog=catalog).start()
+    assert api_get(session, server, "/configuration").status_code == 200
+    api_url = server.api_url
+    server.stop()
+    with pytest.raises(requests.ConnectionError):
+        session.get(f"{api_url}/configuration", timeout=5)
+    server.stop()
+    with server:
+        assert api_get(session, server, "/configuration").status_code == 200
+    with pytest.raises(RuntimeError):
+        _ = server.api_url

@@ -95,6 +95,7 @@ class TMDbClient:
             self.session.headers["Authorization"] = f"Bearer {credentials.read_access_token}"
         self._requests_made = 0
         self._count_lock = threading.Lock()
+        self._refused: TMDbAuthError | None = None
 
     @property
     def requests_made(self) -> int:
@@ -110,6 +111,8 @@ class TMDbClient:
             params["api_key"] = self.credentials.api_key
         failures = rate_limited = 0
         while True:
+            if self._refused is not None:
+                raise self._refused
             self.limiter.acquire()
             with self._count_lock:
                 self._requests_made += 1
@@ -130,10 +133,12 @@ class TMDbClient:
                     self.limiter.pause(retry_after(response))
                     continue
                 if response.status_code == 401:
-                    raise TMDbAuthError(
+                    # Every other worker thread stops too, without another request.
+                    self._refused = TMDbAuthError(
                         f"TMDb refused the credentials (401, {tmdb_message(response)}); "
                         "check TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN"
                     )
+                    raise self._refused
                 if response.status_code == 404:
                     raise TMDbNotFound(f"GET {path}: {NOT_FOUND}")
                 reason = f"HTTP {response.status_code} on GET {path}: {tmdb_message(response)}"

@@ -1,0 +1,285 @@
+"""TMDb enrichment against the local TMDb-compatible server, over real sockets."""
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from festival_assets.resources import CeremonySources, TMDbResource
+from festival_assets.tmdb.client import (
+    Credentials,
+    RetryPolicy,
+    TMDbAuthError,
+    TMDbClient,
+    TMDbNotFound,
+)
+from festival_assets.tmdb.ratelimit import RateLimiter
+from festival_assets_tests.conftest import Festival, check_results, metadata_of, tmdb_resources
+from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer
+
+SECRET = "s3cret-key-never-shown"
+FAST_RETRY = RetryPolicy(max_retries=3, backoff_seconds=0.01, max_backoff_seconds=0.05)
+
+
+@pytest.fixture
+def small_server() -> Iterator[LocalTMDbServer]:
+    catalog = Catalog(
+        people={"nm0000001": {"name": "Fred Astaire"}, "nm0000002": {"name": "Lauren Bacall"}},
+        movies={"tt0000001": {"title": "Top Hat"}},
+    )
+    with LocalTMDbServer(catalog=catalog, api_key=SECRET) as server:
+        yield server
+
+
+def client_for(
+    server: LocalTMDbServer, *, rate: float = 1000.0, timeout: float = 5.0, **credentials: Any
+) -> TMDbClient:
+    return TMDbClient(
+        server.api_url,
+        Credentials(**(credentials or {"api_key": server.api_key})),
+        RateLimiter(rate),
+        timeout=timeout,
+        retry=FAST_RETRY,
+    )
+
+
+def test_a_person_takes_find_then_details(small_server: LocalTMDbServer) -> None:
+    lookup = client_for(small_server).lookup_person("nm0000001")
+    assert lookup.status == "enriched"
+    assert lookup.details is not None and lookup.details["name"] == "Fred Astaire"
+    assert small_server.counts.find == 1
+    assert small_server.counts.person == 1
+
+
+def test_a_movie_takes_find_then_details(small_server: LocalTMDbServer) -> None:
+    lookup = client_for(small_server).lookup_movie("tt0000001")
+    assert lookup.status == "enriched"
+    assert lookup.details is not None and lookup.details["title"] == "Top Hat"
+    assert small_server.counts.api == 2
+
+
+def test_the_read_access_token_is_sent_as_bearer(small_server: LocalTMDbServer) -> None:
+    client = client_for(small_server, read_access_token=small_server.read_access_token)
+    assert client.lookup_person("nm0000002").status == "enriched"
+
+
+def test_an_unknown_id_is_not_found_without_details_request(small_server: LocalTMDbServer) -> None:
+    lookup = client_for(small_server).lookup_person("nm0000099")
+    assert (lookup.status, lookup.error) == ("not_found", "not found on TMDb")
+    assert small_server.counts.api == 1
+
+
+def test_a_404_is_not_found(small_server: LocalTMDbServer) -> None:
+    with pytest.raises(TMDbNotFound, match="not found on TMDb"):
+        client_for(small_server).get("/person/999999")
+
+
+def test_an_invalid_key_stops_at_once_and_is_never_shown(small_server: LocalTMDbServer) -> None:
+    client = client_for(small_server, api_key="wrong-" + SECRET)
+    with pytest.raises(TMDbAuthError) as raised:
+        client.lookup_person("nm0000001")
+    assert "401" in str(raised.value)
+    assert SECRET not in str(raised.value)
+    assert small_server.counts.api == 1
+
+
+def test_the_api_key_sent_as_bearer_is_refused(small_server: LocalTMDbServer) -> None:
+    with pytest.raises(TMDbAuthError):
+        client_for(small_server, read_access_token=SECRET).lookup_person("nm0000001")
+
+
+@pytest.mark.parametrize("fault", ["500", "502", "503", "cdn_html_502", "reset"])
+def test_server_errors_and_lost_connections_are_retried(
+    small_server: LocalTMDbServer, fault: str
+) -> None:
+    small_server.inject(r"^/3/find/", fault, times=2)
+    assert client_for(small_server).lookup_person("nm0000001").status == "enriched"
+    assert small_server.counts.find == 3
+
+
+def test_a_timeout_is_retried(small_server: LocalTMDbServer) -> None:
+    small_server.inject(r"^/3/person/", "slow:1.5")
+    lookup = client_for(small_server, timeout=0.3).lookup_person("nm0000001")
+    assert lookup.status == "enriched"
+    assert small_server.counts.person == 2
+
+
+def test_a_permanent_failure_is_an_outcome_after_bounded_tries(
+    small_server: LocalTMDbServer,
+) -> None:
+    small_server.inject(r"^/3/find/nm0000001", "503", times=50)
+    lookup = client_for(small_server).lookup_person("nm0000001")
+    assert lookup.status == "failed"
+    assert "503" in (lookup.error or "")
+    assert "after 4 tries" in (lookup.error or "")
+    assert SECRET not in (lookup.error or "")
+    assert small_server.counts.find == 4
+
+
+def test_the_cdn_error_page_is_named_as_such(small_server: LocalTMDbServer) -> None:
+    small_server.inject(r"^/3/find/", "cdn_html_502", times=50)
+    lookup = client_for(small_server).lookup_person("nm0000001")
+    assert "not a TMDb answer" in (lookup.error or "")
+
+
+@pytest.mark.parametrize("retry_after", [0, 1])
+def test_429_waits_as_asked_and_at_least_a_second(retry_after: int) -> None:
+    catalog = Catalog(people={"nm0000001": {"name": "Fred Astaire"}})
+    with LocalTMDbServer(catalog=catalog, retry_after=retry_after) as server:
+        server.inject(r"^/3/find/", "429")
+        started = time.monotonic()
+        assert client_for(server).lookup_person("nm0000001").status == "enriched"
+        assert time.monotonic() - started >= 1.0
+        assert server.counts.rate_limited == 1
+
+
+def test_the_rate_limiter_keeps_every_one_second_window_under_the_limit() -> None:
+    limiter = RateLimiter(20)
+    starts = []
+    for _ in range(50):
+        limiter.acquire()
+        starts.append(time.monotonic())
+    assert starts[-1] - starts[0] >= 2.0
+    assert all(sum(1 for other in starts if start <= other < start + 1.0) <= 20 for start in starts)
+
+
+def test_under_a_server_rate_limit_every_lookup_still_succeeds(tmdb_catalog: Catalog) -> None:
+    people = sorted(tmdb_catalog.person_ids)[:30]
+    with LocalTMDbServer(catalog=tmdb_catalog, requests_per_second=20) as server:
+        client = client_for(server, rate=60)
+        lookups = [client.lookup_person(imdb_id) for imdb_id in people]
+        assert all(lookup.status == "enriched" for lookup in lookups)
+        assert server.counts.rate_limited > 0
+
+
+def test_no_credentials_is_refused_before_any_request() -> None:
+    with pytest.raises(TMDbAuthError, match="TMDB_API_KEY"):
+        TMDbClient("http://127.0.0.1:9/3", Credentials(), RateLimiter(1))
+
+
+def oscars_2024_ids() -> tuple[set[str], set[str]]:
+    ceremony = CeremonySources().ceremony("oscars-2024")
+    return set(ceremony.person_names), set(ceremony.film_titles)
+
+
+def statuses(festival: Festival, table: str) -> dict[str, str]:
+    with festival.engine.connect() as connection:
+        return dict(connection.execute(text(f"SELECT imdb_id, tmdb_status FROM {table}")).all())
+
+
+def test_the_whole_ceremony_is_enriched_and_linked_on_the_first_run(
+    festival: Festival, tmdb_server: LocalTMDbServer, tmdb_catalog: Catalog
+) -> None:
+    result = festival.materialize(
+        "oscars-2024",
+        resources=tmdb_resources(tmdb_server, festival.home, concurrency=4),
+    )
+    person_ids, film_ids = oscars_2024_ids()
+    expected = {
+        imdb_id: "enriched" if tmdb_catalog.knows(imdb_id) else "not_found"
+        for imdb_id in person_ids | film_ids
+    }
+    assert {**statuses(festival, "people"), **statuses(festival, "movies")} == expected
+    assert festival.count("nomination_people") == 241
+    assert festival.count("nomination_movies") == 120
+    assert all(evaluation.passed for evaluation in check_results(result).values())
+    assert tmdb_server.counts.max_concurrent_api <= 4
+    people = metadata_of(result, "people")
+    known_people = sum(1 for i in person_ids if tmdb_catalog.knows(i))
+    assert people["tmdb_enriched"] == known_people
+    assert people["tmdb_not_found"] == len(person_ids) - known_people
+    # /find for every id, details for every known one: at most two requests per entity.
+    known = sum(1 for i in person_ids | film_ids if tmdb_catalog.knows(i))
+    assert tmdb_server.counts.api == len(person_ids | film_ids) + known
+    with festival.engine.connect() as connection:
+        name, birthday = connection.execute(
+            text("SELECT tmdb_name, birthday FROM people WHERE imdb_id = 'nm0177896'")
+        ).one()
+    assert name == tmdb_catalog.person("nm0177896")["name"]
+    assert birthday is not None
+
+    tmdb_server.reset_counts()
+    again = festival.materialize(
+        "oscars-2024", resources=tmdb_resources(tmdb_server, festival.home)
+    )
+    assert tmdb_server.counts.api == 0
+    assert metadata_of(again, "people")["tmdb_up_to_date"] == len(person_ids)
+
+
+def test_force_update_and_age_look_everything_up_again(
+    festival: Festival, tmdb_server: LocalTMDbServer
+) -> None:
+    resources = tmdb_resources(tmdb_server, festival.home)
+    festival.materialize("oscars-2024", resources=resources)
+    person_ids, film_ids = oscars_2024_ids()
+
+    tmdb_server.reset_counts()
+    forced = festival.materialize(
+        "oscars-2024",
+        resources=resources,
+        run_config={"resources": {"import_settings": {"config": {"force_update": True}}}},
+    )
+    assert tmdb_server.counts.find == len(person_ids | film_ids)
+    assert metadata_of(forced, "people")["force_update"] is True
+
+    tmdb_server.reset_counts()
+    festival.materialize(
+        "oscars-2024", resources=tmdb_resources(tmdb_server, festival.home, refresh_after_days=0)
+    )
+    assert tmdb_server.counts.find == len(person_ids | film_ids)
+
+
+def test_one_failing_person_is_recorded_and_retried_by_the_next_run(
+    festival: Festival, tmdb_server: LocalTMDbServer
+) -> None:
+    tmdb_server.inject(r"^/3/find/nm0177896$", "500", times=100)
+    result = festival.materialize(
+        "oscars-2024", resources=tmdb_resources(tmdb_server, festival.home)
+    )
+    assert result.success
+    assert metadata_of(result, "people")["tmdb_failed"] == 1
+    assert statuses(festival, "people")["nm0177896"] == "failed"
+    assert festival.count("nomination_people") == 241
+
+    tmdb_server.clear_faults()
+    tmdb_server.reset_counts()
+    festival.materialize("oscars-2024", resources=tmdb_resources(tmdb_server, festival.home))
+    assert statuses(festival, "people")["nm0177896"] == "enriched"
+    assert tmdb_server.counts.api == 2
+
+
+def test_an_invalid_key_fails_the_run_at_once(
+    festival: Festival, tmdb_server: LocalTMDbServer
+) -> None:
+    resources = tmdb_resources(tmdb_server, festival.home)
+    resources["tmdb"] = TMDbResource(api_key="wrong-key", api_url=tmdb_server.api_url)
+    result = festival.materialize("oscars-2024", resources=resources, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "TMDb refused the credentials" in str(failure.event_specific_data)
+    assert tmdb_server.counts.api <= 8
+    assert festival.count("people") == 225
+    assert festival.count("nominations") == 0
+
+
+def test_without_credentials_the_import_completes_and_says_why(festival: Festival) -> None:
+    result = festival.materialize("oscars-2024")
+    for asset in ("people", "movies"):
+        assert "TMDB_API_KEY" in metadata_of(result, asset)["enrichment"]
+    assert festival.count("nomination_people") == 241
+    assert set(statuses(festival, "people").values()) == {"pending"}
+
+
+def test_the_key_appears_nowhere(festival: Festival, tmdb_catalog: Catalog) -> None:
+    with LocalTMDbServer(catalog=tmdb_catalog, api_key=SECRET) as server:
+        server.inject(r"^/3/find/nm0177896$", "500", times=100)
+        result = festival.materialize(
+            "oscars-2024", resources=tmdb_resources(server, festival.home)
+        )
+    assert result.success
+    logs = festival.instance.all_logs(result.run_id)
+    assert all(SECRET not in repr(entry) for entry in logs)
+    assert SECRET not in repr(festival.instance.get_run_by_id(result.run_id))
+    assert SECRET not in repr(festival.snapshot())

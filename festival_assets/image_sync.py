@@ -283,3 +283,32 @@ def sync_images(
                 if outcome.task.image_id in had_copy:
                     counts.downloaded_again += 1
     return counts
+
+
+def stored_image_problems(
+    engine: Engine, person_ids: Iterable[str], movie_ids: Iterable[str], max_pixels: int
+) -> tuple[int, list[str]]:
+    """How many images of these people and movies are recorded as stored, and what is wrong
+    with any of them on disk: missing, not matching its sha256, not a valid image, no
+    thumbnail."""
+    tasks = wanted_images(engine, person_ids, movie_ids)
+    rows = [
+        row
+        for row in stored_images(engine, [task.image_id for task in tasks]).values()
+        if row["status"] == "stored"
+    ]
+    problems = []
+    for row in rows:
+        path = Path(row["path"])
+        if not path.is_file():
+            problems.append(f"{row['source_url']}: {path} is missing")
+        elif not stored_file_is_intact(row["path"], row["sha256"]):
+            problems.append(f"{row['source_url']}: {path} does not match its sha256")
+        else:
+            try:
+                validate_image(path.read_bytes(), max_pixels=max_pixels)
+            except InvalidImage as error:
+                problems.append(f"{row['source_url']}: {path} is not a valid image ({error})")
+        if not Path(row["thumbnail_path"] or "").is_file():
+            problems.append(f"{row['source_url']}: the thumbnail is missing")
+    return len(rows), problems

@@ -13,7 +13,12 @@ from festival_assets.resources import CeremonySources
 from festival_assets_tests.conftest import OSCARS_CSV, Festival, check_results, metadata_of
 
 COOPER_IN_MAESTRO = "96\t2023\tActing\tACTOR IN A LEADING ROLE\tACTOR IN A LEADING ROLE\tMaestro\t"
-CHECKS = {"nominations_match_source", "people_and_films_linked", "no_duplicate_people_or_movies"}
+CHECKS = {
+    "nominations_match_source",
+    "people_and_films_linked",
+    "no_duplicate_people_or_movies",
+    "images_valid_on_disk",
+}
 
 # Counted from oscars.csv with awk, independently of the project's parser: rows of the
 # ceremony; distinct nm ids per row (a cell may hold "nm…,nm…"); distinct tt ids per row;
@@ -110,7 +115,7 @@ def test_checks_fail_loudly_when_the_database_disagrees(festival: Festival) -> N
     result = festival.materialize(
         "oscars-2024",
         selection=AssetSelection.assets("ceremony")
-        | AssetSelection.checks_for_assets("nominations"),
+        | AssetSelection.checks_for_assets("nominations", "images"),
         raise_on_error=False,
     )
     evaluations = check_results(result)

@@ -4,8 +4,9 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, MetadataValue,
 
 from festival_assets.assets.common import run_ceremonies
 from festival_assets.db.verify import duplicate_entities, link_differences, nomination_differences
+from festival_assets.image_sync import stored_image_problems
 from festival_assets.partitions import ceremony_partitions
-from festival_assets.resources import CeremonySources, FestivalDatabase
+from festival_assets.resources import CeremonySources, FestivalDatabase, ImageStore
 
 SHOWN = 20
 
@@ -97,4 +98,28 @@ def no_duplicate_people_or_movies(
     return AssetCheckResult(
         passed=not problems,
         metadata={"duplicates": len(problems), "details": listing(problems)},
+    )
+
+
+@asset_check(
+    asset="images",
+    partitions_def=ceremony_partitions,
+    description="Every image recorded as stored is a valid file on disk, matching its sha256.",
+)
+def images_valid_on_disk(
+    context: AssetCheckExecutionContext,
+    sources: CeremonySources,
+    database: FestivalDatabase,
+    image_store: ImageStore,
+) -> AssetCheckResult:
+    ceremonies = run_ceremonies(context, sources)
+    stored, problems = stored_image_problems(
+        database.engine(),
+        {imdb_id for c in ceremonies for imdb_id in c.person_names},
+        {imdb_id for c in ceremonies for imdb_id in c.film_titles},
+        image_store.max_pixels,
+    )
+    return AssetCheckResult(
+        passed=not problems,
+        metadata={"images_stored": stored, "problems": len(problems), "details": listing(problems)},
     )

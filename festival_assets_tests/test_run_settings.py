@@ -1,0 +1,111 @@
+"""`import_settings` set once in run config reaches every step of a run, each in its own
+process (the CLI's multiprocess executor), and the threads those steps start."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetKey, DagsterInstance
+
+from festival_assets_tests.conftest import OSCARS_CSV
+from festival_assets_tests.tmdb_server import LocalTMDbServer
+
+ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
+
+
+def cli_environment(home: Path, server: LocalTMDbServer) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "FESTIVAL_OSCARS_CSV": str(OSCARS_CSV),
+        "FESTIVAL_DATABASE_URL": f"sqlite:///{home / 'festival.db'}",
+        "FESTIVAL_IMAGE_DIR": str(home / "images"),
+        "TMDB_API_KEY": server.api_key,
+        "TMDB_API_URL": server.api_url,
+        "TMDB_IMAGE_URL": server.image_url,
+        "TMDB_REQUESTS_PER_SECOND": "1000",
+    }
+
+
+def materialize_with_cli(home: Path, server: LocalTMDbServer, config: dict[str, Any]) -> str:
+    completed = subprocess.run(
+        [
+            DAGSTER,
+            "asset",
+            "materialize",
+            "-m",
+            "festival_assets.definitions",
+            "--select",
+            "*",
+            "--partition",
+            "oscars-2024",
+            "--config-json",
+            json.dumps(config),
+        ],
+        env=cli_environment(home, server),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stderr
+
+
+def recorded_settings(home: Path) -> dict[str, tuple[Any, Any, int | None]]:
+    """Per asset: the settings its latest materialization recorded, and the processes that
+    ran the steps of that run."""
+    with DagsterInstance.from_config(str(home)) as instance:
+        recorded = {}
+        for asset in ASSETS:
+            event = instance.get_latest_materialization_event(AssetKey(asset))
+            assert event is not None and event.asset_materialization is not None
+            metadata = event.asset_materialization.metadata
+            recorded[asset] = (
+                metadata["force_refresh_images"].value,
+                metadata["force_update"].value,
+                event.dagster_event.pid if event.dagster_event else None,
+            )
+    return recorded
+
+
+def images_in(home: Path) -> int:
+    return len([p for p in (home / "images").rglob("*.jpg") if "thumbnails" not in p.parts])
+
+
+def test_force_refresh_images_reaches_every_step_in_its_own_process(
+    tmp_path: Path, tmdb_server: LocalTMDbServer
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    materialize_with_cli(home, tmdb_server, {})
+    first = recorded_settings(home)
+    assert {asset: settings[:2] for asset, settings in first.items()} == {
+        asset: (False, False) for asset in ASSETS
+    }
+    images_served = tmdb_server.counts.images
+    assert images_served > 100
+
+    tmdb_server.reset_counts()
+    materialize_with_cli(home, tmdb_server, {})
+    assert tmdb_server.counts.images == 0
+    assert tmdb_server.counts.api == 0
+
+    tmdb_server.reset_counts()
+    materialize_with_cli(
+        home,
+        tmdb_server,
+        {"resources": {"import_settings": {"config": {"force_refresh_images": True}}}},
+    )
+    forced = recorded_settings(home)
+    assert {asset: settings[:2] for asset, settings in forced.items()} == {
+        asset: (True, False) for asset in ASSETS
+    }
+    assert len({settings[2] for settings in forced.values()}) >= 4
+    assert tmdb_server.counts.images == images_served
+    assert tmdb_server.counts.api == 0
+    assert images_in(home) == images_served

@@ -109,7 +109,8 @@ def write_lookups(engine: Engine, kind: EntityKind, lookups: list[Lookup], now: 
     keeps whatever an earlier lookup stored and is retried by the next run."""
     table = kind.table
     with engine.begin() as connection:
-        for lookup in lookups:
+        # In key order, like every other write, so concurrent runs lock rows in one order.
+        for lookup in sorted(lookups, key=lambda lookup: lookup.imdb_id):
             values: dict[str, Any] = {
                 "tmdb_status": lookup.status,
                 "tmdb_error": lookup.error,

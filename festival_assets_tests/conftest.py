@@ -1,4 +1,5 @@
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -6,7 +7,8 @@ from typing import Any
 
 import pytest
 from dagster import DagsterInstance, ExecuteInProcessResult, instance_for_test, materialize
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer
 
@@ -26,7 +28,12 @@ from festival_assets.resources import (  # noqa: E402
     TMDbResource,
 )
 
-TIMESTAMPS = {"created_at", "updated_at", "enriched_at", "fetched_at"}
+# What differs between two correct imports of the same content: when rows were written, and how
+# many lookups overlapping runs happened to make.
+VOLATILE = {"created_at", "updated_at", "enriched_at", "fetched_at", "tmdb_attempts"}
+POSTGRES_URL = os.environ.get(
+    "FESTIVAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 @dataclass
@@ -71,8 +78,8 @@ class Festival:
             "import_settings": ImportSettings(),
         }
 
-    def snapshot(self, *, with_timestamps: bool = True) -> dict[str, list[tuple[Any, ...]]]:
-        return table_snapshot(self.engine, with_timestamps=with_timestamps)
+    def snapshot(self, *, volatile: bool = True) -> dict[str, list[tuple[Any, ...]]]:
+        return table_snapshot(self.engine, volatile=volatile)
 
     def count(self, table: str) -> int:
         return len(self.snapshot()[table])
@@ -82,11 +89,12 @@ def all_assets_and_checks() -> Sequence[Any]:
     return [*all_assets, *all_asset_checks]
 
 
-def table_snapshot(engine: Engine, *, with_timestamps: bool) -> dict[str, list[tuple[Any, ...]]]:
+def table_snapshot(engine: Engine, *, volatile: bool) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, sorted; without the volatile columns when comparing imports."""
     snapshot = {}
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
-            columns = [c for c in table.c if with_timestamps or c.name not in TIMESTAMPS]
+            columns = [c for c in table.c if volatile or c.name not in VOLATILE]
             rows = connection.execute(select(*columns)).all()
             snapshot[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return snapshot
@@ -129,7 +137,9 @@ def tmdb_server(tmdb_catalog: Catalog) -> Iterator[LocalTMDbServer]:
         yield server
 
 
-def tmdb_resources(server: LocalTMDbServer, home: Path, **tmdb: Any) -> dict[str, Any]:
+def tmdb_resources(
+    server: LocalTMDbServer, home: Path, *, image_dir: Path | None = None, **tmdb: Any
+) -> dict[str, Any]:
     """Resources that point the import at the local TMDb server."""
     return {
         "tmdb": TMDbResource(
@@ -137,5 +147,31 @@ def tmdb_resources(server: LocalTMDbServer, home: Path, **tmdb: Any) -> dict[str
             api_url=server.api_url,
             **{"requests_per_second": 1000.0, "max_retries": 2, **tmdb},
         ),
-        "image_store": ImageStore(image_url=server.image_url, image_dir=str(home / "images")),
+        "image_store": ImageStore(
+            image_url=server.image_url, image_dir=str(image_dir or home / "images")
+        ),
     }
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A database of its own on the PostgreSQL server, dropped afterwards."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"festival_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()

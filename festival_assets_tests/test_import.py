@@ -127,7 +127,7 @@ def test_checks_fail_loudly_when_the_database_disagrees(festival: Festival) -> N
 
 def test_the_import_heals_what_was_damaged(festival: Festival) -> None:
     festival.materialize("oscars-2024")
-    clean = festival.snapshot(with_timestamps=False)
+    clean = festival.snapshot(volatile=False)
     with festival.engine.begin() as connection:
         connection.execute(text("DELETE FROM nomination_people WHERE rowid % 2 = 0"))
         connection.execute(
@@ -140,7 +140,7 @@ def test_the_import_heals_what_was_damaged(festival: Festival) -> None:
         )
         connection.execute(update(NominationRow).values(won=True))
     festival.materialize("oscars-2024")
-    assert festival.snapshot(with_timestamps=False) == clean
+    assert festival.snapshot(volatile=False) == clean
 
 
 def test_malformed_rows_are_reported_and_the_rest_imported(

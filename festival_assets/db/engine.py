@@ -14,6 +14,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from festival_assets.db.models import VERSION_TABLE
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 # Any constant works; it names the advisory lock that serialises migrations on PostgreSQL.
@@ -79,7 +81,8 @@ def ensure_schema(engine: Engine) -> None:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID}
                 )
-            current = MigrationContext.configure(connection).get_current_revision()
+            context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+            current = context.get_current_revision()
             if current != head_revision():
                 config = alembic_config()
                 config.attributes["connection"] = connection

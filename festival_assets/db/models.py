@@ -24,6 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# Dagster's own storage keeps its Alembic version in `alembic_version`; both may share a database.
+VERSION_TABLE = "festival_alembic_version"
+
 ID_NAMESPACE = uuid.UUID("7f0b6c1e-2f43-4b4f-9d8e-5a3c1f2b9e61")
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

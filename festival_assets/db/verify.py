@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from festival_assets.db.writes import (
     ceremony_id,
@@ -152,14 +152,14 @@ def duplicate_entities(connection: Connection, ceremony: Ceremony) -> list[str]:
     ):
         if not wanted:
             continue
-        rows = connection.execute(
-            select(table.c.imdb_id, func.count(), func.min(table.c.id))
-            .where(table.c.imdb_id.in_(sorted(wanted)))
-            .group_by(table.c.imdb_id)
-        ).all()
-        for imdb_id, count, stored_id in rows:
-            if count > 1:
-                problems.append(f"{table.name}: {imdb_id} stored {count} times")
-            elif stored_id != make_id(imdb_id):
+        stored: dict[str, list[uuid.UUID]] = {}
+        for imdb_id, stored_id in connection.execute(
+            select(table.c.imdb_id, table.c.id).where(table.c.imdb_id.in_(sorted(wanted)))
+        ):
+            stored.setdefault(imdb_id, []).append(stored_id)
+        for imdb_id, ids in sorted(stored.items()):
+            if len(ids) > 1:
+                problems.append(f"{table.name}: {imdb_id} stored {len(ids)} times")
+            elif ids[0] != make_id(imdb_id):
                 problems.append(f"{table.name}: {imdb_id} stored under another id")
     return problems

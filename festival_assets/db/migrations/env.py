@@ -4,7 +4,7 @@
 from alembic import context
 from sqlalchemy import Connection
 
-from festival_assets.db.models import Base
+from festival_assets.db.models import VERSION_TABLE, Base
 from festival_assets.resources import default_database_url
 
 
@@ -12,6 +12,7 @@ def run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
+        version_table=VERSION_TABLE,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

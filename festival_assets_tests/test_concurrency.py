@@ -1,0 +1,257 @@
+"""Overlapping runs, each in a process of its own, never duplicate, lose or unlink anything:
+on PostgreSQL (application database and Dagster's storage) and on the embedded SQLite."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from festival_assets.db.models import VERSION_TABLE
+from festival_assets.db.verify import duplicate_entities, link_differences, nomination_differences
+from festival_assets.resources import CeremonySources, FestivalDatabase
+from festival_assets_tests.conftest import OSCARS_CSV, Festival, table_snapshot, tmdb_resources
+from festival_assets_tests.tmdb_server import LocalTMDbServer
+
+EIGHT = [f"oscars-{year}" for year in range(2017, 2025)]
+DEPLOY_YAML = Path(__file__).resolve().parents[1] / "deploy" / "postgres" / "dagster.yaml"
+
+
+def process_environment(
+    home: Path, database_url: str, server: LocalTMDbServer, dagster_pg_url: str | None
+) -> dict[str, str]:
+    home.mkdir(parents=True, exist_ok=True)
+    if dagster_pg_url:
+        shutil.copy(DEPLOY_YAML, home / "dagster.yaml")
+    environment = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "FESTIVAL_OSCARS_CSV": str(OSCARS_CSV),
+        "FESTIVAL_DATABASE_URL": database_url,
+        "FESTIVAL_IMAGE_DIR": str(home.parent / "images"),
+        "TMDB_API_KEY": server.api_key,
+        "TMDB_API_URL": server.api_url,
+        "TMDB_IMAGE_URL": server.image_url,
+        "TMDB_REQUESTS_PER_SECOND": "1000",
+    }
+    if dagster_pg_url:
+        environment["DAGSTER_PG_URL"] = dagster_pg_url
+    # Dagster creates its own storage once, as `dagster dev` or the daemon would before runs.
+    subprocess.run(
+        [sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get()"],
+        env=environment,
+        check=True,
+    )
+    return environment
+
+
+def start_imports(
+    partitions: list[str], environment: dict[str, str], signal_file: Path
+) -> list[subprocess.Popen[str]]:
+    """Start one process per partition, wait until every one has loaded, then let them go."""
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "festival_assets_tests.import_process",
+                partition,
+                "--start-when",
+                str(signal_file),
+            ],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for partition in partitions
+    ]
+    deadline = time.monotonic() + 180
+    while len(list(signal_file.parent.glob(f"{signal_file.name}.*.ready"))) < len(processes):
+        assert time.monotonic() < deadline, "the import processes did not start"
+        assert all(p.poll() is None for p in processes), "an import process ended early"
+        time.sleep(0.1)
+    signal_file.touch()
+    return processes
+
+
+def assert_all_succeeded(outcomes: list[tuple[int, str]]) -> None:
+    failures = [stderr[-4000:] for code, stderr in outcomes if code != 0]
+    assert not failures, (
+        f"{len(failures)} of {len(outcomes)} runs failed; the first:\n{failures[0]}"
+    )
+
+
+def wait_for(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str]]:
+    outcomes = []
+    for process in processes:
+        _, stderr = process.communicate(timeout=600)
+        outcomes.append((process.returncode, stderr))
+    return outcomes
+
+
+def import_in_process(
+    festival: Festival,
+    server: LocalTMDbServer,
+    database_url: str,
+    image_dir: Path,
+    partitions: list[str],
+) -> None:
+    """The reference: the same ceremonies imported one after the other, in this process."""
+    resources = {
+        **tmdb_resources(server, festival.home, image_dir=image_dir),
+        "database": FestivalDatabase(url=database_url),
+    }
+    for partition in partitions:
+        assert festival.materialize(partition, resources=resources).success
+
+
+def assert_complete(database_url: str, partitions: list[str]) -> None:
+    engine = create_engine(database_url)
+    catalog = CeremonySources().catalog()
+    with engine.connect() as connection:
+        for partition in partitions:
+            ceremony = catalog.ceremony(partition)
+            assert nomination_differences(connection, ceremony).ok, partition
+            assert link_differences(connection, ceremony).ok, partition
+            assert duplicate_entities(connection, ceremony) == [], partition
+        assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar() == 1
+    engine.dispose()
+
+
+def same_rows(first_url: str, second_url: str) -> bool:
+    first, second = create_engine(first_url), create_engine(second_url)
+    try:
+        return table_snapshot(first, volatile=False) == table_snapshot(second, volatile=False)
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+@pytest.fixture
+def second_postgres_url(postgres_url: str) -> str:
+    """A second database beside `postgres_url`, for the sequential import to compare with."""
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    name = create_engine(postgres_url).url.database + "_sequential"
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return create_engine(postgres_url).url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.mark.parametrize("runs_per_ceremony", [1, 2])
+def test_overlapping_runs_on_postgres_equal_a_sequential_import(
+    festival: Festival,
+    tmdb_server: LocalTMDbServer,
+    postgres_url: str,
+    second_postgres_url: str,
+    tmp_path: Path,
+    runs_per_ceremony: int,
+) -> None:
+    environment = process_environment(tmp_path / "home", postgres_url, tmdb_server, postgres_url)
+    processes = start_imports(EIGHT * runs_per_ceremony, environment, tmp_path / "go")
+    outcomes = wait_for(processes)
+    assert_all_succeeded(outcomes)
+    assert_complete(postgres_url, EIGHT)
+    try:
+        import_in_process(festival, tmdb_server, second_postgres_url, tmp_path / "images", EIGHT)
+        assert same_rows(postgres_url, second_postgres_url)
+    finally:
+        drop_database(second_postgres_url)
+
+
+def drop_database(url: str) -> None:
+    engine = create_engine(url)
+    name = engine.url.database
+    engine.dispose()
+    admin = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def test_overlapping_runs_on_sqlite_never_find_the_database_locked(
+    festival: Festival, tmdb_server: LocalTMDbServer, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'concurrent.db'}"
+    environment = process_environment(tmp_path / "home", database_url, tmdb_server, None)
+    outcomes = wait_for(start_imports(EIGHT, environment, tmp_path / "go"))
+    assert_all_succeeded(outcomes)
+    assert not any("database is locked" in stderr for _, stderr in outcomes)
+    assert_complete(database_url, EIGHT)
+    reference = f"sqlite:///{tmp_path / 'sequential.db'}"
+    import_in_process(festival, tmdb_server, reference, tmp_path / "images", EIGHT)
+    assert same_rows(database_url, reference)
+
+
+def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 120
+    while not ready():
+        assert process.poll() is None, process.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "the run never reached the point to kill it at"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+def test_a_run_killed_during_people_then_rerun_equals_a_clean_import(
+    festival: Festival, tmdb_catalog: object, postgres_url: str, tmp_path: Path
+) -> None:
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:  # type: ignore[arg-type]
+        environment = process_environment(tmp_path / "home", postgres_url, server, None)
+        [process] = start_imports(["oscars-2024"], environment, tmp_path / "go")
+        kill_when(process, lambda: server.counts.person >= 60)
+        assert server.counts.api < 500
+        [(code, stderr)] = wait_for(start_imports(["oscars-2024"], environment, tmp_path / "again"))
+        assert code == 0, stderr[-3000:]
+        reference = f"sqlite:///{tmp_path / 'clean.db'}"
+        import_in_process(festival, server, reference, tmp_path / "images", ["oscars-2024"])
+    assert_complete(postgres_url, ["oscars-2024"])
+    assert same_rows(postgres_url, reference)
+
+
+def test_a_run_killed_inside_the_nominations_transaction_then_rerun_equals_a_clean_import(
+    festival: Festival, tmdb_server: LocalTMDbServer, postgres_url: str, tmp_path: Path
+) -> None:
+    environment = process_environment(tmp_path / "home", postgres_url, tmdb_server, None)
+    blocker = create_engine(postgres_url)
+    with blocker.connect() as watcher, blocker.connect() as holder:
+        # The schema must exist before this test can lock a table of it.
+        from festival_assets.db.engine import engine_for
+
+        engine_for(postgres_url)
+        transaction = holder.begin()
+        holder.execute(text("LOCK TABLE nomination_movies IN ACCESS EXCLUSIVE MODE"))
+        [process] = start_imports(["oscars-2024"], environment, tmp_path / "go")
+
+        def nominations_waiting() -> bool:
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE '%nomination_movies%'"
+                )
+            ).scalar()
+            watcher.commit()
+            return bool(waiting)
+
+        kill_when(process, nominations_waiting)
+        transaction.rollback()
+    blocker.dispose()
+    with create_engine(postgres_url).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM nominations")).scalar() == 0
+    [(code, stderr)] = wait_for(start_imports(["oscars-2024"], environment, tmp_path / "again"))
+    assert code == 0, stderr[-3000:]
+    assert_complete(postgres_url, ["oscars-2024"])
+    reference = f"sqlite:///{tmp_path / 'clean.db'}"
+    import_in_process(festival, tmdb_server, reference, tmp_path / "images", ["oscars-2024"])
+    assert same_rows(postgres_url, reference)

@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, case, select
 
 from festival_assets.db.models import ImageRow, natural_id
 from festival_assets.db.upsert import upsert, utcnow
@@ -84,7 +84,6 @@ class ImageOutcome:
     stored: StoredImage | None = None
     error: str | None = None
     etag: str | None = None
-    replaced: bool = False
 
 
 @dataclass
@@ -135,27 +134,26 @@ def url_of(task: ImageTask, settings: ImageSettings) -> str:
 def images_to_fetch(
     engine: Engine, tasks: list[ImageTask], settings: ImageSettings, *, force_refresh: bool
 ) -> tuple[list[ImageTask], set[uuid.UUID]]:
-    """The tasks to fetch, and the ids of those that have a stored copy already (replaced if
-    fetched). Without `force_refresh`, an image whose row says stored, for the same URL, and
-    whose file is on disk with the recorded sha256, is not fetched again."""
+    """The tasks to fetch, and the ids of those whose stored copy is intact (they are replaced
+    when fetched). Without `force_refresh`, an image whose row says stored, for the same URL,
+    and whose file is on disk with the recorded sha256, is not fetched again."""
     stored = stored_images(engine, [task.image_id for task in tasks])
     todo = []
+    intact_ids = set()
     for task in tasks:
         row = stored.get(task.image_id)
-        intact = (
+        if (
             row is not None
             and row["status"] == "stored"
+            and row["source_url"] == url_or_none(task, settings)
             and stored_file_is_intact(row["path"], row["sha256"])
             and Path(row["thumbnail_path"] or "").is_file()
-        )
-        if (
-            force_refresh
-            or not intact
-            or row is None
-            or row["source_url"] != url_or_none(task, settings)
         ):
-            todo.append(task)
-    return todo, {image_id for image_id, row in stored.items() if row["status"] == "stored"}
+            intact_ids.add(task.image_id)
+            if not force_refresh:
+                continue
+        todo.append(task)
+    return todo, intact_ids
 
 
 def url_or_none(task: ImageTask, settings: ImageSettings) -> str | None:
@@ -212,53 +210,57 @@ def fetch_images(
         session.close()
 
 
-def record_outcomes(engine: Engine, outcomes: list[ImageOutcome], now: datetime) -> None:
-    """Upsert one row per image. A failed refresh of an image that is stored keeps the stored
-    copy and records the reason beside it."""
-    stored = stored_images(engine, [o.task.image_id for o in outcomes if o.status != "stored"])
-    rows = []
+def record_outcomes(
+    engine: Engine, outcomes: list[ImageOutcome], intact_ids: set[uuid.UUID], now: datetime
+) -> None:
+    """Upsert one row per image. A failed refresh of an image whose stored copy is intact keeps
+    that copy and records the reason beside it, decided in the statement itself so that a run
+    that stored the image meanwhile is never undone."""
+    replaces, keeps_copy = [], []
     for outcome in outcomes:
-        task = outcome.task
-        row: dict[str, Any] = {
-            "id": task.image_id,
-            "owner_type": task.owner_type,
-            "owner_id": task.owner_id,
-            "kind": task.kind,
-            "source_url": outcome.url,
-            "status": outcome.status,
-            "error": outcome.error,
-            "sha256": None,
-            "path": None,
-            "thumbnail_path": None,
-            "width": None,
-            "height": None,
-            "format": None,
-            "bytes": None,
-            "etag": outcome.etag,
-            "fetched_at": now,
-        }
-        if outcome.stored is not None:
-            image = outcome.stored
-            row.update(
-                sha256=image.sha256,
-                path=str(image.path),
-                thumbnail_path=str(image.thumbnail_path),
-                width=image.width,
-                height=image.height,
-                format=image.format,
-                bytes=image.bytes,
-            )
-        else:
-            previous = stored.get(task.image_id)
-            if (
-                previous
-                and previous["status"] == "stored"
-                and stored_file_is_intact(previous["path"], previous["sha256"])
-            ):
-                row.update({c: previous[c] for c in RECORDED if c not in ("error", "fetched_at")})
-        rows.append(row)
+        keeps = outcome.stored is None and outcome.task.image_id in intact_ids
+        (keeps_copy if keeps else replaces).append(outcome_row(outcome, now))
+    key = ["owner_type", "owner_id", "kind"]
     with engine.begin() as connection:
-        upsert(connection, images, rows, key=["owner_type", "owner_id", "kind"], update=RECORDED)
+        upsert(connection, images, replaces, key=key, update=RECORDED)
+        upsert(
+            connection,
+            images,
+            keeps_copy,
+            key=key,
+            update=RECORDED,
+            merge={column: keep_if_stored for column in KEPT_ON_FAILURE},
+        )
+
+
+KEPT_ON_FAILURE = [c for c in RECORDED if c not in ("error", "fetched_at")]
+
+
+def keep_if_stored(stored: ColumnElement[Any], incoming: ColumnElement[Any]) -> Any:
+    return case((images.c.status == "stored", stored), else_=incoming)
+
+
+def outcome_row(outcome: ImageOutcome, now: datetime) -> dict[str, Any]:
+    task = outcome.task
+    image = outcome.stored
+    return {
+        "id": task.image_id,
+        "owner_type": task.owner_type,
+        "owner_id": task.owner_id,
+        "kind": task.kind,
+        "source_url": outcome.url,
+        "status": outcome.status,
+        "error": outcome.error,
+        "sha256": image.sha256 if image else None,
+        "path": str(image.path) if image else None,
+        "thumbnail_path": str(image.thumbnail_path) if image else None,
+        "width": image.width if image else None,
+        "height": image.height if image else None,
+        "format": image.format if image else None,
+        "bytes": image.bytes if image else None,
+        "etag": outcome.etag,
+        "fetched_at": now,
+    }
 
 
 def sync_images(
@@ -271,16 +273,16 @@ def sync_images(
     concurrency: int,
 ) -> ImageCounts:
     tasks = wanted_images(engine, person_ids, movie_ids)
-    todo, had_copy = images_to_fetch(engine, tasks, settings, force_refresh=force_refresh)
+    todo, intact_ids = images_to_fetch(engine, tasks, settings, force_refresh=force_refresh)
     counts = ImageCounts(wanted=len(tasks), up_to_date=len(tasks) - len(todo))
     for start in range(0, len(todo), 100):
         outcomes = fetch_images(todo[start : start + 100], settings, concurrency)
-        record_outcomes(engine, outcomes, utcnow())
+        record_outcomes(engine, outcomes, intact_ids, utcnow())
         for outcome in outcomes:
             counts.outcomes[outcome.status] += 1
             if outcome.stored is not None:
                 counts.bytes += outcome.stored.bytes
-                if outcome.task.image_id in had_copy:
+                if outcome.task.image_id in intact_ids:
                     counts.downloaded_again += 1
     return counts
 

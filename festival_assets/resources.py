@@ -168,17 +168,24 @@ class FestivalDatabase(ConfigurableResource):
 
 class CeremonySources(ConfigurableResource):
     """Where ceremonies come from: the Academy Awards dataset (`FESTIVAL_OSCARS_CSV`, or the
-    pinned upstream file, downloaded once and cached under `DAGSTER_HOME`)."""
+    pinned upstream file, downloaded once and cached under `DAGSTER_HOME`), and one JSON file
+    per ceremony of any other festival in `FESTIVAL_CEREMONY_DIR`."""
 
     oscars_csv: str | None = Field(
         default=None,
         description="Path of a local oscars.csv; leave empty to use FESTIVAL_OSCARS_CSV.",
     )
+    ceremony_dir: str | None = Field(
+        default=None,
+        description="Folder of ceremony files; leave empty to use FESTIVAL_CEREMONY_DIR.",
+    )
 
     def catalog(self) -> SourceCatalog:
+        ceremony_dir = self.ceremony_dir or os.environ.get("FESTIVAL_CEREMONY_DIR")
         return load_catalog(
             oscars_csv=self.oscars_csv or os.environ.get("FESTIVAL_OSCARS_CSV"),
             cache_dir=festival_home() / "cache",
+            ceremony_dir=Path(ceremony_dir).expanduser() if ceremony_dir else None,
         )
 
     def ceremony(self, partition_key: str) -> Ceremony:

@@ -75,7 +75,8 @@ def start_imports(
     deadline = time.monotonic() + 180
     while len(list(signal_file.parent.glob(f"{signal_file.name}.*.ready"))) < len(processes):
         assert time.monotonic() < deadline, "the import processes did not start"
-        assert all(p.poll() is None for p in processes), "an import process ended early"
+        ended = [p for p in processes if p.poll() is not None]
+        assert not ended, f"an import process ended early:\n{ended[0].communicate()[1][-3000:]}"
         time.sleep(0.1)
     signal_file.touch()
     return processes

@@ -2,7 +2,12 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from festival_assets.assets.common import PARTITIONED, counts_metadata, run_ceremonies
+from festival_assets.assets.common import (
+    PARTITIONED,
+    counts_metadata,
+    fail_unreadable,
+    run_ceremonies,
+)
 from festival_assets.db.writes import write_ceremony, write_nominations
 from festival_assets.resources import CeremonySources, FestivalDatabase, ImportSettings
 
@@ -73,4 +78,5 @@ def nominations(
             "film_links": sum(len(n.film_ids) for n in source.nominations),
             "film_links_made": written.film_links.created,
         }
+    fail_unreadable(context, sources)
     return MaterializeResult(metadata=counts_metadata(per_ceremony, import_settings))

@@ -8,12 +8,15 @@ from dagster import (
     AssetCheckExecutionContext,
     AssetExecutionContext,
     BackfillPolicy,
+    Backoff,
+    Failure,
     MetadataValue,
+    RetryPolicy,
 )
 
 from festival_assets.partitions import ceremony_partitions
 from festival_assets.resources import CeremonySources, ImportSettings
-from festival_assets.sources.model import Ceremony
+from festival_assets.sources.model import Ceremony, SourceError
 
 GROUP = "festival"
 
@@ -22,6 +25,9 @@ PARTITIONED = {
     # One run may import a range of ceremonies (a backfill, or `--partition-range`).
     "backfill_policy": BackfillPolicy.single_run(),
     "group_name": GROUP,
+    # A step that failed as a whole (database or network down) is tried again; failures that
+    # cannot heal by themselves raise Failure(allow_retries=False).
+    "retry_policy": RetryPolicy(max_retries=2, delay=30, backoff=Backoff.EXPONENTIAL),
 }
 
 
@@ -32,8 +38,50 @@ def run_partition_keys(context: AssetExecutionContext | AssetCheckExecutionConte
 def run_ceremonies(
     context: AssetExecutionContext | AssetCheckExecutionContext, sources: CeremonySources
 ) -> list[Ceremony]:
+    """The run's ceremonies that can be read. One that cannot is reported and left out, so it
+    does not block the others of a multi-ceremony run; `nominations` fails the run for it at
+    the end (see `fail_unreadable`). A run with nothing readable fails at once."""
     catalog = sources.catalog()
-    return [catalog.ceremony(key) for key in run_partition_keys(context)]
+    ceremonies = []
+    unreadable = unreadable_ceremonies(context, sources)
+    for key in run_partition_keys(context):
+        if key in unreadable:
+            context.log.error(f"{key} cannot be imported: {unreadable[key]}")
+        else:
+            ceremonies.append(catalog.ceremony(key))
+    if not ceremonies:
+        raise Failure(
+            description="; ".join(f"{key}: {reason}" for key, reason in unreadable.items()),
+            allow_retries=False,
+        )
+    return ceremonies
+
+
+def unreadable_ceremonies(
+    context: AssetExecutionContext | AssetCheckExecutionContext, sources: CeremonySources
+) -> dict[str, str]:
+    catalog = sources.catalog()
+    unreadable = {}
+    for key in run_partition_keys(context):
+        try:
+            catalog.ceremony(key)
+        except SourceError as error:
+            unreadable[key] = str(error)
+    return unreadable
+
+
+def fail_unreadable(context: AssetExecutionContext, sources: CeremonySources) -> None:
+    """At the end of a run, after every readable ceremony is imported: fail for the others."""
+    unreadable = unreadable_ceremonies(context, sources)
+    if unreadable:
+        raise Failure(
+            description=(
+                f"{len(unreadable)} of the run's ceremonies could not be imported (the others "
+                "were): " + "; ".join(f"{key}: {reason}" for key, reason in unreadable.items())
+            ),
+            metadata={"ceremonies_failed": len(unreadable)},
+            allow_retries=False,
+        )
 
 
 def counts_metadata(

@@ -1,6 +1,6 @@
 """The ceremony itself and its nominations: the first and the last step of a ceremony's import."""
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from festival_assets.assets.common import (
     PARTITIONED,
@@ -8,8 +8,12 @@ from festival_assets.assets.common import (
     fail_unreadable,
     run_ceremonies,
 )
+from festival_assets.db.status import ceremony_status
 from festival_assets.db.writes import write_ceremony, write_nominations
 from festival_assets.resources import CeremonySources, FestivalDatabase, ImportSettings
+
+# A backfill run may hold a hundred ceremonies; the summary shows the first ones.
+SUMMARIES_SHOWN = 10
 
 
 @asset(
@@ -66,9 +70,13 @@ def nominations(
 ) -> MaterializeResult:
     engine = database.engine()
     per_ceremony = {}
+    summaries = []
     for source in run_ceremonies(context, sources):
         with engine.begin() as connection:
             written = write_nominations(connection, source)
+        with engine.connect() as connection:
+            status, summary = ceremony_status(connection, source)
+        summaries.append(summary)
         per_ceremony[source.partition_key] = {
             "nominations": len(source.nominations),
             **written.nominations.as_metadata("nominations"),
@@ -77,6 +85,8 @@ def nominations(
             "person_links_made": written.person_links.created,
             "film_links": sum(len(n.film_ids) for n in source.nominations),
             "film_links_made": written.film_links.created,
+            **status,
         }
     fail_unreadable(context, sources)
-    return MaterializeResult(metadata=counts_metadata(per_ceremony, import_settings))
+    summary = {"summary": MetadataValue.md("\n\n".join(summaries[:SUMMARIES_SHOWN]))}
+    return MaterializeResult(metadata=counts_metadata(per_ceremony, import_settings, summary))

@@ -127,7 +127,7 @@ class ImageStore(ConfigurableResource):
         default=40_000_000, description="Largest image accepted, pixels (decompression bombs)."
     )
     thumbnail_px: int = Field(default=185, description="Longest side of thumbnails, pixels.")
-    concurrency: int = Field(default=8, description="Downloads at once.")
+    concurrency: int = Field(default=16, description="Downloads at once.")
     timeout_seconds: float = Field(default=20.0, description="Timeout of one download.")
     max_retries: int = Field(default=4, description="Retries of a download that failed.")
 

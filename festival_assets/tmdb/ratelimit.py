@@ -4,36 +4,33 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
+
+# TMDb counts requests as they arrive; starts spaced exactly 1/rate apart can arrive a little
+# closer together. A small margin keeps the arrivals under the limit, where a 429 would cost a
+# pause of at least a second for every thread.
+MARGIN = 0.01
 
 
 class RateLimiter:
-    """At most `per_second` request starts in any one-second window, the way TMDb counts them.
-    `pause(seconds)` holds every thread back, as a 429 with Retry-After asks."""
+    """Request starts evenly spaced at `per_second` (less a small margin), so that no window of
+    one second ever holds more. `pause(seconds)` holds every thread back, as a 429 with
+    Retry-After asks."""
 
-    def __init__(self, per_second: float, window: float = 1.0) -> None:
+    def __init__(self, per_second: float) -> None:
         if per_second <= 0:
             raise ValueError(f"requests per second must be positive, not {per_second}")
-        self.capacity = max(1, int(per_second * window))
-        self.window = window
-        self._starts: deque[float] = deque()
-        self._paused_until = 0.0
+        self.interval = (1 + MARGIN) / per_second
+        self._next_start = 0.0
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                while self._starts and now - self._starts[0] >= self.window:
-                    self._starts.popleft()
-                wait = self._paused_until - now
-                if wait <= 0 and len(self._starts) < self.capacity:
-                    self._starts.append(now)
-                    return
-                if wait <= 0:
-                    wait = self._starts[0] + self.window - now
-            time.sleep(wait)
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start)
+            self._next_start = start + self.interval
+        if start > now:
+            time.sleep(start - now)
 
     def pause(self, seconds: float) -> None:
         with self._lock:
-            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            self._next_start = max(self._next_start, time.monotonic() + seconds)

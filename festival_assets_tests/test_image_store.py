@@ -1,0 +1,178 @@
+"""Images: validated with Pillow before anything is stored, stored content-addressed with a
+thumbnail, bad ones recorded with their reason, missing or damaged files restored."""
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import text
+
+from festival_assets.imaging import (
+    InvalidImage,
+    image_url,
+    store_image,
+    validate_image,
+)
+from festival_assets.resources import CeremonySources, ImageStore
+from festival_assets_tests.conftest import Festival, check_results, metadata_of, tmdb_resources
+from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer
+
+MAX_PIXELS = 40_000_000
+
+
+def picture(image_format: str, size: tuple[int, int] = (300, 450)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 60)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_allowed_formats_are_valid(image_format: str) -> None:
+    valid = validate_image(picture(image_format), max_pixels=MAX_PIXELS)
+    assert (valid.format, valid.width, valid.height) == (image_format, 300, 450)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"<html><body>502 Bad Gateway</body></html>", "not an image"),
+        (picture("JPEG")[:600], "damaged"),
+        (picture("GIF"), "not an image"),
+        (picture("PNG", (8000, 6000)), "more than the limit"),
+    ],
+    ids=["empty", "html", "truncated", "gif", "too-many-pixels"],
+)
+def test_bad_bytes_are_refused_with_the_reason(content: bytes, reason: str) -> None:
+    with pytest.raises(InvalidImage, match=reason):
+        validate_image(content, max_pixels=MAX_PIXELS)
+
+
+def test_a_decompression_bomb_is_refused_before_decoding() -> None:
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")
+    with pytest.raises(InvalidImage, match=r"limit|bomb"):
+        validate_image(buffer.getvalue(), max_pixels=MAX_PIXELS)
+
+
+def test_images_are_stored_by_content_with_a_thumbnail(tmp_path: Path) -> None:
+    content = picture("JPEG", (500, 750))
+    stored = store_image(validate_image(content, max_pixels=MAX_PIXELS), tmp_path, 185)
+    digest = hashlib.sha256(content).hexdigest()
+    assert stored.path == tmp_path / digest[:2] / f"{digest}.jpg"
+    assert stored.path.read_bytes() == content
+    with Image.open(stored.thumbnail_path) as thumbnail:
+        assert max(thumbnail.size) == 185
+    assert not list(tmp_path.rglob("*.part"))
+
+
+@pytest.mark.parametrize(
+    "file_path", ["/../etc/passwd.jpg", "http://evil.example/x.jpg", "/a/b.jpg", "/x.exe", ""]
+)
+def test_only_plain_tmdb_file_names_make_urls(file_path: str) -> None:
+    with pytest.raises(InvalidImage):
+        image_url("https://image.tmdb.org/t/p", "w500", file_path)
+
+
+def test_a_plain_file_name_stays_on_the_configured_host() -> None:
+    url = image_url("http://127.0.0.1:8000/t/p/", "w185", "/abc_DEF-1.jpg")
+    assert url == "http://127.0.0.1:8000/t/p/w185/abc_DEF-1.jpg"
+
+
+def expected_images(catalog: Catalog) -> set[str]:
+    ceremony = CeremonySources().ceremony("oscars-2024")
+    paths = {
+        catalog.person(i)["profile_path"] for i in ceremony.person_names if catalog.knows(i)
+    } | {catalog.movie(i)["poster_path"] for i in ceremony.film_titles if catalog.knows(i)}
+    return {path for path in paths if path}
+
+
+def stored_rows(festival: Festival) -> dict[str, dict[str, object]]:
+    with festival.engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM images")).mappings().all()
+    return {str(row["source_url"]).rsplit("/", 1)[1]: dict(row) for row in rows}
+
+
+def test_every_image_of_the_ceremony_is_stored_once_and_kept(
+    festival: Festival, tmdb_server: LocalTMDbServer, tmdb_catalog: Catalog
+) -> None:
+    result = festival.materialize(
+        "oscars-2024", resources=tmdb_resources(tmdb_server, festival.home)
+    )
+    wanted = expected_images(tmdb_catalog)
+    rows = stored_rows(festival)
+    assert {f"/{name}" for name in rows} == wanted
+    assert tmdb_server.counts.images == len(wanted)
+    for row in rows.values():
+        assert row["status"] == "stored"
+        assert hashlib.sha256(Path(str(row["path"])).read_bytes()).hexdigest() == row["sha256"]
+        assert row["width"] and row["height"] and row["format"] == "JPEG"
+        assert row["bytes"] and row["etag"] and row["fetched_at"]
+        assert Path(str(row["thumbnail_path"])).is_file()
+    assert metadata_of(result, "images")["images_stored"] == len(wanted)
+    assert check_results(result)["images_valid_on_disk"].passed
+
+    deleted, damaged = sorted(rows)[:2]
+    Path(str(rows[deleted]["path"])).unlink()
+    Path(str(rows[damaged]["path"])).write_bytes(b"not the image any more")
+    tmdb_server.reset_counts()
+    festival.materialize("oscars-2024", resources=tmdb_resources(tmdb_server, festival.home))
+    assert sorted(tmdb_server.counts.paths) == sorted(
+        path for path in tmdb_server.counts.paths if path.endswith((deleted, damaged))
+    )
+    assert tmdb_server.counts.images == 2
+    restored = stored_rows(festival)
+    for name in (deleted, damaged):
+        path = Path(str(restored[name]["path"]))
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == restored[name]["sha256"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("image_html", "not an image"),
+        ("image_empty", "empty"),
+        ("image_truncated", "damaged"),
+        ("image_wrong_type", "not an image"),
+        ("image_bomb", "limit|bomb"),
+        ("image_huge_bytes", "bytes"),
+        ("500", "HTTP 500"),
+    ],
+)
+def test_a_bad_image_is_recorded_and_stores_nothing(
+    festival: Festival,
+    tmdb_server: LocalTMDbServer,
+    tmdb_catalog: Catalog,
+    fault: str,
+    reason: str,
+) -> None:
+    victim = sorted(expected_images(tmdb_catalog))[0]
+    tmdb_server.inject(rf"{victim}$", fault, times=20)
+    resources = tmdb_resources(tmdb_server, festival.home)
+    resources["image_store"] = ImageStore(
+        image_url=tmdb_server.image_url, image_dir=str(festival.home / "images"), max_retries=1
+    )
+    result = festival.materialize("oscars-2024", resources=resources)
+    assert result.success
+    row = stored_rows(festival)[victim.lstrip("/")]
+    assert row["status"] == ("failed" if fault == "500" else "invalid")
+    assert row["path"] is None and row["sha256"] is None
+    assert re.search(reason, str(row["error"])), row["error"]
+    stored = [p for p in (festival.home / "images").rglob("*.jpg") if "thumbnails" not in p.parts]
+    assert len(stored) == len(expected_images(tmdb_catalog)) - 1
+    metadata = metadata_of(result, "images")
+    assert metadata["images_invalid"] + metadata["images_failed"] == 1
+    assert festival.count("nomination_people") == 241
+
+
+def test_a_transient_error_is_retried_and_the_image_stored(
+    festival: Festival, tmdb_server: LocalTMDbServer, tmdb_catalog: Catalog
+) -> None:
+    victim = sorted(expected_images(tmdb_catalog))[0]
+    tmdb_server.inject(rf"{victim}$", "503")
+    tmdb_server.inject(rf"{victim}$", "reset")
+    festival.materialize("oscars-2024", resources=tmdb_resources(tmdb_server, festival.home))
+    assert stored_rows(festival)[victim.lstrip("/")]["status"] == "stored"

@@ -50,7 +50,7 @@ class Festival:
 
     def materialize(
         self,
-        partition_key: str,
+        partition_key: str | None,
         *,
         selection: Any = None,
         resources: dict[str, Any] | None = None,
@@ -175,3 +175,37 @@ def postgres_url() -> Iterator[str]:
             )
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+def project_environment(
+    home: Path,
+    *,
+    database_url: str | None = None,
+    server: LocalTMDbServer | None = None,
+    image_dir: Path | None = None,
+    oscars_csv: Path = OSCARS_CSV,
+    ceremony_dir: Path | None = None,
+) -> dict[str, str]:
+    """The environment of a `dagster` command or a run process of the project, as a user sets
+    it: its own DAGSTER_HOME and database, and the local TMDb server when one is given."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TMDB_", "FESTIVAL_", "DAGSTER_"))
+    }
+    environment.update(
+        DAGSTER_HOME=str(home),
+        FESTIVAL_OSCARS_CSV=str(oscars_csv),
+        FESTIVAL_DATABASE_URL=database_url or f"sqlite:///{home / 'festival.db'}",
+        FESTIVAL_IMAGE_DIR=str(image_dir or home / "images"),
+    )
+    if ceremony_dir is not None:
+        environment["FESTIVAL_CEREMONY_DIR"] = str(ceremony_dir)
+    if server is not None:
+        environment.update(
+            TMDB_API_KEY=server.api_key,
+            TMDB_API_URL=server.api_url,
+            TMDB_IMAGE_URL=server.image_url,
+            TMDB_REQUESTS_PER_SECOND="1000",
+        )
+    return environment

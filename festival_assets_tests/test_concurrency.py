@@ -1,7 +1,6 @@
 """Overlapping runs, each in a process of its own, never duplicate, lose or unlink anything:
 on PostgreSQL (application database and Dagster's storage) and on the embedded SQLite."""
 
-import os
 import shutil
 import signal
 import subprocess
@@ -16,7 +15,12 @@ from sqlalchemy import create_engine, text
 from festival_assets.db.models import VERSION_TABLE
 from festival_assets.db.verify import duplicate_entities, link_differences, nomination_differences
 from festival_assets.resources import CeremonySources, FestivalDatabase
-from festival_assets_tests.conftest import OSCARS_CSV, Festival, table_snapshot, tmdb_resources
+from festival_assets_tests.conftest import (
+    Festival,
+    project_environment,
+    table_snapshot,
+    tmdb_resources,
+)
 from festival_assets_tests.tmdb_server import LocalTMDbServer
 
 EIGHT = [f"oscars-{year}" for year in range(2017, 2025)]
@@ -29,17 +33,9 @@ def process_environment(
     home.mkdir(parents=True, exist_ok=True)
     if dagster_pg_url:
         shutil.copy(DEPLOY_YAML, home / "dagster.yaml")
-    environment = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "FESTIVAL_OSCARS_CSV": str(OSCARS_CSV),
-        "FESTIVAL_DATABASE_URL": database_url,
-        "FESTIVAL_IMAGE_DIR": str(home.parent / "images"),
-        "TMDB_API_KEY": server.api_key,
-        "TMDB_API_URL": server.api_url,
-        "TMDB_IMAGE_URL": server.image_url,
-        "TMDB_REQUESTS_PER_SECOND": "1000",
-    }
+    environment = project_environment(
+        home, database_url=database_url, server=server, image_dir=home.parent / "images"
+    )
     if dagster_pg_url:
         environment["DAGSTER_PG_URL"] = dagster_pg_url
     # Dagster creates its own storage once, as `dagster dev` or the daemon would before runs.

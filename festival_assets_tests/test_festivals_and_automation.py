@@ -2,7 +2,6 @@
 one run (backfills and `--partition-range`)."""
 
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from festival_assets.sources.ceremony_files import (
     load_ceremony_files,
     parse_ceremony,
 )
-from festival_assets_tests.conftest import OSCARS_CSV
+from festival_assets_tests.conftest import OSCARS_CSV, project_environment
 
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
@@ -126,21 +125,6 @@ def test_broken_json_and_a_reserved_festival_are_rejected(tmp_path: Path) -> Non
     ]
 
 
-def cli_environment(
-    home: Path, ceremony_dir: Path | None, csv: Path = OSCARS_CSV
-) -> dict[str, str]:
-    environment = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "FESTIVAL_OSCARS_CSV": str(csv),
-        "FESTIVAL_DATABASE_URL": f"sqlite:///{home / 'festival.db'}",
-    }
-    environment.pop("TMDB_API_KEY", None)
-    if ceremony_dir is not None:
-        environment["FESTIVAL_CEREMONY_DIR"] = str(ceremony_dir)
-    return environment
-
-
 def dagster(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [DAGSTER, *arguments],
@@ -158,7 +142,7 @@ def test_a_festival_file_is_a_partition_that_goes_through_the_same_assets(tmp_pa
     write(folder, "cannes-1999.json", "[]")
     home = tmp_path / "home"
     home.mkdir()
-    environment = cli_environment(home, folder)
+    environment = project_environment(home, ceremony_dir=folder)
     completed = dagster(
         environment,
         "asset", "materialize", "-m", "festival_assets.definitions",
@@ -189,7 +173,7 @@ def test_a_festival_file_is_a_partition_that_goes_through_the_same_assets(tmp_pa
 def test_a_partition_range_imports_ten_ceremonies_in_one_run(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    environment = cli_environment(home, None)
+    environment = project_environment(home)
     completed = dagster(
         environment,
         "asset", "materialize", "-m", "festival_assets.definitions", "--select", "*",
@@ -237,7 +221,7 @@ print(json.dumps({
     def tick(csv: Path, cursor: str) -> dict[str, Any]:
         completed = subprocess.run(
             [sys.executable, "-c", script, cursor],
-            env=cli_environment(tmp_path, None, csv),
+            env=project_environment(tmp_path, oscars_csv=csv),
             capture_output=True,
             text=True,
             check=False,

@@ -180,3 +180,30 @@ def test_a_nomination_removed_from_the_source_is_removed(
     assert metadata_of(result, "nominations")["nominations_deleted"] == 1
     assert festival.count("nominations") == 139
     assert all(evaluation.passed for evaluation in check_results(result).values())
+
+
+def test_a_bad_ceremony_in_a_multi_ceremony_run_does_not_block_the_others(
+    festival: Festival, tmp_path: Path
+) -> None:
+    copy = tmp_path / "oscars.csv"
+    lines = OSCARS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    copy.write_text("".join(line for line in lines if not line.startswith("95\t")), "utf-8")
+    result = festival.materialize(
+        None,
+        resources={"sources": CeremonySources(oscars_csv=str(copy))},
+        tags={
+            "dagster/asset_partition_range_start": "oscars-2022",
+            "dagster/asset_partition_range_end": "oscars-2024",
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert failure.step_key == "nominations"
+    assert "oscars-2023" in str(failure.event_specific_data)
+    with festival.engine.connect() as connection:
+        imported = connection.execute(text("SELECT partition_key FROM ceremonies")).scalars()
+        assert sorted(imported) == ["oscars-2022", "oscars-2024"]
+    assert festival.count("nominations") == 140 + sum(
+        1 for line in lines if line.startswith("94\t")
+    )

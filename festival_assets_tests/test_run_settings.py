@@ -2,7 +2,6 @@
 process (the CLI's multiprocess executor), and the threads those steps start."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,25 +9,11 @@ from typing import Any
 
 from dagster import AssetKey, DagsterInstance
 
-from festival_assets_tests.conftest import OSCARS_CSV
+from festival_assets_tests.conftest import project_environment
 from festival_assets_tests.tmdb_server import LocalTMDbServer
 
 ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
-
-
-def cli_environment(home: Path, server: LocalTMDbServer) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "FESTIVAL_OSCARS_CSV": str(OSCARS_CSV),
-        "FESTIVAL_DATABASE_URL": f"sqlite:///{home / 'festival.db'}",
-        "FESTIVAL_IMAGE_DIR": str(home / "images"),
-        "TMDB_API_KEY": server.api_key,
-        "TMDB_API_URL": server.api_url,
-        "TMDB_IMAGE_URL": server.image_url,
-        "TMDB_REQUESTS_PER_SECOND": "1000",
-    }
 
 
 def materialize_with_cli(home: Path, server: LocalTMDbServer, config: dict[str, Any]) -> str:
@@ -46,7 +31,7 @@ def materialize_with_cli(home: Path, server: LocalTMDbServer, config: dict[str, 
             "--config-json",
             json.dumps(config),
         ],
-        env=cli_environment(home, server),
+        env=project_environment(home, server=server),
         capture_output=True,
         text=True,
         timeout=300,

@@ -38,11 +38,20 @@ def process_environment(
     )
     if dagster_pg_url:
         environment["DAGSTER_PG_URL"] = dagster_pg_url
-    # Dagster creates its own storage once, as `dagster dev` or the daemon would before runs.
+    # Set up once, as a deployment does before runs: Dagster's own storage, and the `tmdb`
+    # pool's limit (Dagster creates it lazily otherwise, and runs that start together race).
     subprocess.run(
-        [sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get()"],
+        [
+            str(Path(sys.executable).with_name("dagster")),
+            "instance",
+            "concurrency",
+            "set",
+            "tmdb",
+            "1",
+        ],
         env=environment,
         check=True,
+        capture_output=True,
     )
     return environment
 

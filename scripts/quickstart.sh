@@ -12,7 +12,10 @@ python=$(command -v python3.11 || command -v python3)
 
 export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"
-[ -f "$DAGSTER_HOME/dagster.yaml" ] || cp dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+if [ ! -f "$DAGSTER_HOME/dagster.yaml" ]; then
+  cp dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+  .venv/bin/dagster instance concurrency set tmdb 1 > /dev/null
+fi
 
 exec .venv/bin/dagster asset materialize -m festival_assets.definitions --select '*' \
   --partition "$partition"

@@ -1,0 +1,501 @@
+"""The Dagster UI end to end: `dagster-webserver` and `dagster-daemon` run the project as a user
+starts them, a ceremony is imported through the GraphQL API, and what the UI offers and shows
+is read back through GraphQL and seen in headless Chromium."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from dagster import DagsterRunStatus
+from dagster_graphql import DagsterGraphQLClient
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from festival_assets.resources import ImportSettings
+from festival_assets_tests.conftest import project_environment
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LOCATION = "festival_assets"  # as named in workspace.yaml
+REPOSITORY = "__repository__"  # the repository Dagster makes of a Definitions object
+JOB = "import_ceremony"
+PARTITION = "oscars-2024"
+GROUP = "festival"
+ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
+CHECKS = {
+    "nominations": [
+        "no_duplicate_people_or_movies",
+        "nominations_match_source",
+        "people_and_films_linked",
+    ],
+    "images": ["images_valid_on_disk"],
+}
+SETTINGS_FIELDS = ["force_refresh_images", "force_update"]
+
+STARTUP_TIMEOUT_SECONDS = 180
+RUN_TIMEOUT_SECONDS = 180
+BROWSER_TIMEOUT_MS = 60_000
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# dagster-graphql's client calls gql in a way gql 4 deprecates.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Using variable_values and operation_name:DeprecationWarning"
+)
+
+REPOSITORY_SELECTOR = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY}
+JOB_SELECTOR = {**REPOSITORY_SELECTOR, "pipelineName": JOB}
+
+
+@dataclass
+class DagsterUI:
+    """A running webserver and daemon over a DAGSTER_HOME of their own, after one import of
+    PARTITION launched through the GraphQL API."""
+
+    url: str
+    home: Path
+    logs: list[Path]
+    run_id: str = field(default="")
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = requests.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=60,
+        )
+        response.raise_for_status()
+        body = response.json()
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    def log_tails(self) -> str:
+        return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in self.logs)
+
+
+def free_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        return listener.getsockname()[1]
+
+
+def start(command: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        # A session of its own, so that the code servers and run processes it starts stop
+        # with it.
+        return subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+def wait_until_serving(ui: DagsterUI, webserver: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        assert webserver.poll() is None, f"dagster-webserver exited\n{ui.log_tails()}"
+        try:
+            if requests.get(f"{ui.url}/server_info", timeout=5).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    raise AssertionError(f"dagster-webserver did not answer\n{ui.log_tails()}")
+
+
+STEP_STATS_QUERY = """
+query StepStats($runId: ID!) {
+  runOrError(runId: $runId) {
+    ... on Run { stepStats { stepKey status } }
+  }
+}
+"""
+
+
+def import_through_graphql(ui: DagsterUI) -> str:
+    """Launch the import of PARTITION as the launchpad does, and wait for the run to succeed."""
+    client = DagsterGraphQLClient("127.0.0.1", port_number=int(ui.url.rsplit(":", 1)[1]))
+    run_id = client.submit_job_execution(
+        JOB,
+        repository_location_name=LOCATION,
+        repository_name=REPOSITORY,
+        run_config={
+            "resources": {
+                "import_settings": {
+                    "config": {"force_refresh_images": False, "force_update": False}
+                }
+            }
+        },
+        tags={"dagster/partition": PARTITION},
+    )
+    finished = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    status = client.get_run_status(run_id)
+    while status not in finished and time.monotonic() < deadline:
+        time.sleep(2)
+        status = client.get_run_status(run_id)
+    steps = ui.graphql(STEP_STATS_QUERY, {"runId": run_id})["runOrError"].get("stepStats")
+    assert status == DagsterRunStatus.SUCCESS, f"run {run_id}: {status}, {steps}\n{ui.log_tails()}"
+    return run_id
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
+    """The installation `scripts/quickstart.sh` makes, served as the README says: the
+    repository's dagster.yaml (runs are queued, so the daemon launches them), no TMDb
+    credentials, and one import of PARTITION shared by every test of the module."""
+    base = tmp_path_factory.mktemp("dagster_ui")
+    home = base / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    environment = project_environment(home)
+    workspace = str(PROJECT_ROOT / "workspace.yaml")
+    port = free_port()
+    ui = DagsterUI(
+        url=f"http://127.0.0.1:{port}",
+        home=home,
+        logs=[base / "webserver.log", base / "daemon.log"],
+    )
+    webserver = start(
+        [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port)],
+        environment,
+        ui.logs[0],
+    )
+    daemon = start([str(BIN / "dagster-daemon"), "run", "-w", workspace], environment, ui.logs[1])
+    try:
+        wait_until_serving(ui, webserver)
+        ui.run_id = import_through_graphql(ui)
+        yield ui
+    finally:
+        stop(daemon)
+        stop(webserver)
+
+
+CHECK_EXECUTIONS_QUERY = """
+query CheckExecutions($assetKey: AssetKeyInput!, $checkName: String!, $partition: String!) {
+  assetCheckExecutions(
+    assetKey: $assetKey, checkName: $checkName, partition: $partition, limit: 10
+  ) {
+    runId
+    status
+    partition
+    evaluation { success partition targetMaterialization { runId } }
+  }
+}
+"""
+
+ASSET_CHECKS_QUERY = """
+query AssetChecks($assetKey: AssetKeyInput!) {
+  assetNodeOrError(assetKey: $assetKey) {
+    __typename
+    ... on AssetNode {
+      assetChecksOrError {
+        __typename
+        ... on AssetChecks { checks { name description } }
+      }
+    }
+  }
+}
+"""
+
+
+def test_every_asset_check_passed_for_the_run(dagster_ui: DagsterUI) -> None:
+    for asset, check_names in CHECKS.items():
+        node = dagster_ui.graphql(ASSET_CHECKS_QUERY, {"assetKey": {"path": [asset]}})
+        checks = node["assetNodeOrError"]["assetChecksOrError"]["checks"]
+        assert sorted(check["name"] for check in checks) == check_names
+        assert all(check["description"] for check in checks), checks
+
+        for check_name in check_names:
+            executions = dagster_ui.graphql(
+                CHECK_EXECUTIONS_QUERY,
+                {"assetKey": {"path": [asset]}, "checkName": check_name, "partition": PARTITION},
+            )["assetCheckExecutions"]
+            of_the_run = [e for e in executions if e["runId"] == dagster_ui.run_id]
+            assert len(of_the_run) == 1, (check_name, executions)
+            execution = of_the_run[0]
+            assert execution["status"] == "SUCCEEDED", (check_name, execution)
+            assert execution["partition"] == PARTITION
+            assert execution["evaluation"]["success"] is True, (check_name, execution)
+            assert execution["evaluation"]["partition"] == PARTITION
+            target = execution["evaluation"]["targetMaterialization"]
+            assert target["runId"] == dagster_ui.run_id, (check_name, execution)
+
+
+MATERIALIZATION_QUERY = """
+query Materialization($assetKey: AssetKeyInput!, $partition: String!) {
+  assetNodeOrError(assetKey: $assetKey) {
+    __typename
+    ... on AssetNode {
+      latestMaterializationByPartition(partitions: [$partition]) {
+        runId
+        partition
+        metadataEntries {
+          __typename
+          label
+          ... on IntMetadataEntry { intValue }
+          ... on BoolMetadataEntry { boolValue }
+          ... on MarkdownMetadataEntry { mdStr }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_nominations_materialization_shows_counts_and_summary(dagster_ui: DagsterUI) -> None:
+    node = dagster_ui.graphql(
+        MATERIALIZATION_QUERY, {"assetKey": {"path": ["nominations"]}, "partition": PARTITION}
+    )["assetNodeOrError"]
+    assert node["__typename"] == "AssetNode", node
+    [materialization] = node["latestMaterializationByPartition"]
+    assert materialization["runId"] == dagster_ui.run_id
+    assert materialization["partition"] == PARTITION
+    entries = {entry["label"]: entry for entry in materialization["metadataEntries"]}
+
+    counts = {
+        label: entries[label]["intValue"]
+        for label in ["nominations", "person_links", "film_links"]
+        if entries.get(label, {}).get("__typename") == "IntMetadataEntry"
+    }
+    assert counts == {"nominations": 140, "person_links": 241, "film_links": 120}
+    assert entries["force_refresh_images"]["boolValue"] is False
+    assert entries["force_update"]["boolValue"] is False
+
+    summary = entries["summary"]
+    assert summary["__typename"] == "MarkdownMetadataEntry"
+    assert summary["mdStr"].startswith("### 96th Academy Awards (`oscars-2024`)")
+    assert "140 nominations in 27 categories" in summary["mdStr"]
+    assert "| BEST PICTURE |" in summary["mdStr"]
+    assert "Oppenheimer" in summary["mdStr"]
+
+
+LAUNCHPAD_RESOURCES_QUERY = """
+query LaunchpadResources($job: PipelineSelector!, $repository: RepositorySelector!) {
+  pipelineOrError(params: $job) {
+    __typename
+    ... on Pipeline {
+      modes {
+        resources {
+          name
+          description
+          configField {
+            configType {
+              ... on CompositeConfigType { fields { name description defaultValueAsJson } }
+            }
+          }
+        }
+      }
+    }
+  }
+  allTopLevelResourceDetailsOrError(repositorySelector: $repository) {
+    __typename
+    ... on ResourceDetailsList {
+      results { name description configFields { name description defaultValueAsJson } }
+    }
+  }
+}
+"""
+
+
+def test_launchpad_offers_import_settings_with_described_fields(dagster_ui: DagsterUI) -> None:
+    data = dagster_ui.graphql(
+        LAUNCHPAD_RESOURCES_QUERY, {"job": JOB_SELECTOR, "repository": REPOSITORY_SELECTOR}
+    )
+    assert data["pipelineOrError"]["__typename"] == "Pipeline", data["pipelineOrError"]
+    [mode] = data["pipelineOrError"]["modes"]
+    of_the_job = {resource["name"]: resource for resource in mode["resources"]}
+    settings = of_the_job["import_settings"]
+    assert settings["description"]
+    job_fields = {f["name"]: f for f in settings["configField"]["configType"]["fields"]}
+
+    resources = data["allTopLevelResourceDetailsOrError"]
+    assert resources["__typename"] == "ResourceDetailsList", resources
+    top_level = {resource["name"]: resource for resource in resources["results"]}
+    assert top_level["import_settings"]["description"]
+    resource_fields = {f["name"]: f for f in top_level["import_settings"]["configFields"]}
+
+    for fields in (job_fields, resource_fields):
+        assert sorted(fields) == SETTINGS_FIELDS
+        for name in SETTINGS_FIELDS:
+            assert fields[name]["description"] == ImportSettings.model_fields[name].description
+            assert fields[name]["defaultValueAsJson"] == "false"
+
+
+AUTOMATION_QUERY = """
+query Automation($job: String!, $repository: RepositorySelector!) {
+  partitionSetsOrError(repositorySelector: $repository, pipelineName: $job) {
+    __typename
+    ... on PartitionSets {
+      results {
+        name
+        partitionsOrError { __typename ... on Partitions { results { name } } }
+      }
+    }
+  }
+  repositoryOrError(repositorySelector: $repository) {
+    __typename
+    ... on Repository {
+      assetGroups { groupName assetKeys { path } }
+      schedules { name cronSchedule pipelineName scheduleState { status } }
+      sensors { name targets { pipelineName } sensorState { status } }
+    }
+  }
+}
+"""
+
+
+def test_ceremony_partitions_schedules_and_sensor_are_listed(dagster_ui: DagsterUI) -> None:
+    data = dagster_ui.graphql(AUTOMATION_QUERY, {"job": JOB, "repository": REPOSITORY_SELECTOR})
+
+    [partition_set] = data["partitionSetsOrError"]["results"]
+    partitions = [p["name"] for p in partition_set["partitionsOrError"]["results"]]
+    assert len(partitions) >= 98
+    assert partitions[0] == "oscars-1929"
+    assert {PARTITION, "oscars-1930-2", "oscars-2026"} <= set(partitions)
+
+    repository = data["repositoryOrError"]
+    assert repository["__typename"] == "Repository", repository
+    groups = {
+        group["groupName"]: sorted(key["path"][0] for key in group["assetKeys"])
+        for group in repository["assetGroups"]
+    }
+    assert groups == {GROUP: sorted(ASSETS)}
+
+    schedules = {
+        schedule["name"]: (
+            schedule["cronSchedule"],
+            schedule["pipelineName"],
+            schedule["scheduleState"]["status"],
+        )
+        for schedule in repository["schedules"]
+    }
+    assert schedules == {
+        "oscars_latest_ceremony": ("0 6 * 1-4 1", JOB, "RUNNING"),
+        "older_ceremonies": ("0 3 * * *", JOB, "RUNNING"),
+    }
+    sensors = {
+        sensor["name"]: (
+            [target["pipelineName"] for target in sensor["targets"]],
+            sensor["sensorState"]["status"],
+        )
+        for sensor in repository["sensors"]
+    }
+    assert sensors == {"new_ceremonies": ([JOB], "RUNNING")}
+
+
+@pytest.fixture(scope="module")
+def browser(dagster_ui: DagsterUI) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
+    # A fresh instance greets the first visitor with a newsletter dialog that covers the page;
+    # dismiss it once, as its Skip button does.
+    dagster_ui.graphql("mutation { setNuxSeen }")
+    # Pages load slowly on a busy machine: assertions wait as long as navigation does.
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    context.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def graph_node(page: Page, asset: str) -> Locator:
+    # The asset graph draws each asset as HTML inside an SVG foreignObject.
+    return page.locator("foreignObject").filter(has=page.get_by_text(asset, exact=True))
+
+
+def test_asset_graph_shows_the_five_assets_and_their_checks(
+    dagster_ui: DagsterUI, page: Page, tmp_path: Path
+) -> None:
+    page.goto(f"{dagster_ui.url}/locations/{LOCATION}/asset-groups/{GROUP}/lineage")
+    expect(graph_node(page, "nominations")).to_contain_text("3 / 3 Passed")
+    page.screenshot(path=tmp_path / "asset_graph.png")
+
+    expect(graph_node(page, "images")).to_contain_text("1 / 1 Passed")
+    for asset in ASSETS:
+        expect(graph_node(page, asset)).to_have_count(1)
+        expect(graph_node(page, asset)).to_contain_text("98 partitions")
+
+
+def test_nominations_page_shows_the_partition_metadata_and_summary(
+    dagster_ui: DagsterUI, page: Page, tmp_path: Path
+) -> None:
+    page.goto(f"{dagster_ui.url}/assets/nominations?view=events&partition={PARTITION}")
+    expect(page.get_by_text("materialized in run").first).to_contain_text(
+        f"Partition {PARTITION} materialized in run {dagster_ui.run_id[:8]}"
+    )
+    page.screenshot(path=tmp_path / "nominations_events.png")
+
+    metadata_rows = page.get_by_role("row")
+    for label, value in {"nominations": "140", "person_links": "241", "film_links": "120"}.items():
+        row = metadata_rows.filter(has=page.get_by_text(label, exact=True))
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text(value)
+
+    summary_row = metadata_rows.filter(has=page.get_by_text("summary", exact=True))
+    summary_row.get_by_text("Show Markdown").click()
+    summary = page.get_by_role("dialog")
+    expect(summary).to_contain_text("96th Academy Awards")
+    expect(summary).to_contain_text("140 nominations in 27 categories")
+    expect(summary.get_by_role("row").filter(has_text="BEST PICTURE")).to_contain_text(
+        "Oppenheimer"
+    )
+    page.screenshot(path=tmp_path / "nominations_summary.png")
+
+
+def test_launchpad_describes_the_import_settings_fields(
+    dagster_ui: DagsterUI, page: Page, tmp_path: Path
+) -> None:
+    page.goto(f"{dagster_ui.url}/locations/{LOCATION}/jobs/{JOB}/playground")
+    # The config editor starts from the defaults; with the cursor on a field, the schema
+    # panel beside it describes the fields around it.
+    page.locator(".CodeMirror-line").filter(has_text="force_refresh_images").click()
+    for name in SETTINGS_FIELDS:
+        description = ImportSettings.model_fields[name].description
+        assert description
+        expect(page.get_by_text(description)).to_be_visible()
+    page.screenshot(path=tmp_path / "launchpad.png")

@@ -124,20 +124,11 @@ def materialize(
     environment: dict[str, str], first: str, last: str, config: dict[str, Any]
 ) -> float:
     started = time.monotonic()
+    command = [DAGSTER, "asset", "materialize", "-m", "festival_assets.definitions"]
+    command += ["--select", "*", "--partition-range", f"{first}...{last}"]
+    command += ["--config-json", json.dumps(config)]
     completed = subprocess.run(
-        [
-            DAGSTER,
-            "asset",
-            "materialize",
-            "-m",
-            "festival_assets.definitions",
-            "--select",
-            "*",
-            "--partition-range",
-            f"{first}...{last}",
-            "--config-json",
-            json.dumps(config),
-        ],  # fmt: skip
+        command,
         env=environment,
         capture_output=True,
         text=True,

@@ -61,9 +61,16 @@ class TMDbResource(ConfigurableResource):
     or `TMDB_READ_ACCESS_TOKEN`, sent as a Bearer token) and never appear in run config, logs
     or metadata. Without them, people and movies keep what the ceremony data gives."""
 
-    api_key: str | None = Field(default=None, description="TMDb API key (from TMDB_API_KEY).")
+    api_key: str | None = Field(
+        default=None,
+        description="TMDb API key. Set TMDB_API_KEY where runs execute; never type a key here.",
+    )
     read_access_token: str | None = Field(
-        default=None, description="TMDb read access token (from TMDB_READ_ACCESS_TOKEN)."
+        default=None,
+        description=(
+            "TMDb read access token. Set TMDB_READ_ACCESS_TOKEN where runs execute; never type "
+            "a token here."
+        ),
     )
     api_url: str = Field(default=DEFAULT_TMDB_API_URL, description="Base URL of the API.")
     requests_per_second: float = Field(

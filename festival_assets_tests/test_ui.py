@@ -172,9 +172,9 @@ def import_through_graphql(ui: DagsterUI) -> str:
 
 @pytest.fixture(scope="module")
 def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
-    """The installation `scripts/quickstart.sh` makes, served as the README says: the
-    repository's dagster.yaml (runs are queued, so the daemon launches them), no TMDb
-    credentials, and one import of PARTITION shared by every test of the module."""
+    """The project served as the README says: the repository's dagster.yaml in a DAGSTER_HOME
+    of its own (runs are queued, so the daemon launches them), no TMDb credentials, and one
+    import of PARTITION shared by every test of the module."""
     base = tmp_path_factory.mktemp("dagster_ui")
     home = base / "dagster_home"
     home.mkdir()

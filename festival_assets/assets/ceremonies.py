@@ -88,5 +88,10 @@ def nominations(
             **status,
         }
     fail_unreadable(context, sources)
-    summary = {"summary": MetadataValue.md("\n\n".join(summaries[:SUMMARIES_SHOWN]))}
-    return MaterializeResult(metadata=counts_metadata(per_ceremony, import_settings, summary))
+    # What a reader looks for first: which ceremonies, and how their import went.
+    metadata = {
+        "ceremony": ", ".join(per_ceremony),
+        "summary": MetadataValue.md("\n\n".join(summaries[:SUMMARIES_SHOWN])),
+        **counts_metadata(per_ceremony, import_settings),
+    }
+    return MaterializeResult(metadata=metadata)

@@ -24,11 +24,14 @@ from festival_assets.sources.model import Ceremony
 SHOWN = 20
 
 
-def listing(problems: list[str]) -> MetadataValue:
+def listing(problems: list[str]) -> dict[str, MetadataValue]:
+    """The problems found, as a `details` entry; none when there are none."""
+    if not problems:
+        return {}
     shown = [f"- {problem}" for problem in problems[:SHOWN]]
     if len(problems) > SHOWN:
         shown.append(f"- … and {len(problems) - SHOWN} more")
-    return MetadataValue.md("\n".join(shown) or "none")
+    return {"details": MetadataValue.md("\n".join(shown))}
 
 
 def nominations_match_source(
@@ -51,7 +54,7 @@ def nominations_match_source(
             "nominations_in_source": expected,
             "nominations_stored": stored,
             "differences": len(problems),
-            "details": listing(problems),
+            **listing(problems),
         },
     )
 
@@ -77,7 +80,7 @@ def people_and_films_linked(connection: Connection, ceremonies: list[Ceremony]) 
             "person_links_missing": missing_people,
             "film_links_in_source": film_links,
             "film_links_missing": missing_films,
-            "details": listing(problems),
+            **listing(problems),
         },
     )
 
@@ -93,7 +96,7 @@ def no_duplicate_people_or_movies(
     return AssetCheckResult(
         check_name="no_duplicate_people_or_movies",
         passed=not problems,
-        metadata={"duplicates": len(problems), "details": listing(problems)},
+        metadata={"duplicates": len(problems), **listing(problems)},
     )
 
 
@@ -155,5 +158,5 @@ def images_valid_on_disk(
     )
     return AssetCheckResult(
         passed=not problems,
-        metadata={"images_stored": stored, "problems": len(problems), "details": listing(problems)},
+        metadata={"images_stored": stored, "problems": len(problems), **listing(problems)},
     )

@@ -38,21 +38,16 @@ def process_environment(
     )
     if dagster_pg_url:
         environment["DAGSTER_PG_URL"] = dagster_pg_url
-    # Set up once, as a deployment does before runs: Dagster's own storage, and the `tmdb`
-    # pool's limit (Dagster creates it lazily otherwise, and runs that start together race).
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dagster")),
-            "instance",
-            "concurrency",
-            "set",
-            "tmdb",
-            "1",
-        ],
-        env=environment,
-        check=True,
-        capture_output=True,
+    # Set up once, as a deployment does before runs: Dagster's own storage and, where the
+    # deployment's pools apply, the `tmdb` pool's limit (Dagster creates it lazily otherwise,
+    # and runs that start together race to create it).
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    setup = (
+        [dagster, "instance", "concurrency", "set", "tmdb", "1"]
+        if dagster_pg_url
+        else [sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get()"]
     )
+    subprocess.run(setup, env=environment, check=True, capture_output=True)
     return environment
 
 

@@ -180,6 +180,12 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
     environment = project_environment(home)
+    # Set up once before the webserver and the daemon start, as a deployment does: both would
+    # otherwise create Dagster's SQLite tables at the same moment and collide.
+    for setup in (["instance", "migrate"], ["instance", "concurrency", "set", "tmdb", "1"]):
+        subprocess.run(
+            [str(BIN / "dagster"), *setup], env=environment, check=True, capture_output=True
+        )
     workspace = str(PROJECT_ROOT / "workspace.yaml")
     port = free_port()
     ui = DagsterUI(

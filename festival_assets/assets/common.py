@@ -16,6 +16,7 @@ from dagster import (
 
 from festival_assets.partitions import ceremony_partitions
 from festival_assets.resources import CeremonySources, ImportSettings
+from festival_assets.sources.catalog import SourceCatalog
 from festival_assets.sources.model import Ceremony, SourceError
 
 GROUP = "festival"
@@ -43,7 +44,7 @@ def run_ceremonies(
     the end (see `fail_unreadable`). A run with nothing readable fails at once."""
     catalog = sources.catalog()
     ceremonies = []
-    unreadable = unreadable_ceremonies(context, sources)
+    unreadable = unreadable_ceremonies(context, catalog)
     for key in run_partition_keys(context):
         if key in unreadable:
             context.log.error(f"{key} cannot be imported: {unreadable[key]}")
@@ -58,9 +59,8 @@ def run_ceremonies(
 
 
 def unreadable_ceremonies(
-    context: AssetExecutionContext | AssetCheckExecutionContext, sources: CeremonySources
+    context: AssetExecutionContext | AssetCheckExecutionContext, catalog: SourceCatalog
 ) -> dict[str, str]:
-    catalog = sources.catalog()
     unreadable = {}
     for key in run_partition_keys(context):
         try:
@@ -72,7 +72,7 @@ def unreadable_ceremonies(
 
 def fail_unreadable(context: AssetExecutionContext, sources: CeremonySources) -> None:
     """At the end of a run, after every readable ceremony is imported: fail for the others."""
-    unreadable = unreadable_ceremonies(context, sources)
+    unreadable = unreadable_ceremonies(context, sources.catalog())
     if unreadable:
         raise Failure(
             description=(

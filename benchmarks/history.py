@@ -25,11 +25,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from festival_assets.sources.oscars import load_dataset, resolve_csv  # noqa: E402
-from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer  # noqa: E402
+from festival_assets.ceremonies.sources.oscars import load_dataset, resolve_csv
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 REFRESH = {"resources": {"import_settings": {"config": {"force_refresh_images": True}}}}

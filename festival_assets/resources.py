@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from festival_assets.db.engine import engine_for
 from festival_assets.image_sync import ImageSettings
-from festival_assets.sources.catalog import SourceCatalog, load_catalog
-from festival_assets.sources.model import Ceremony
+from festival_assets.ceremonies.sources.catalog import SourceCatalog, load_catalog
+from festival_assets.ceremonies.sources.model import Ceremony
 from festival_assets.tmdb.client import Credentials, RetryPolicy, TMDbClient
 from festival_assets.tmdb.ratelimit import RateLimiter
 

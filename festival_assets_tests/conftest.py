@@ -10,7 +10,7 @@ from dagster import DagsterInstance, ExecuteInProcessResult, instance_for_test, 
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 
 SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "oscar_data" / "oscars.csv"
 # The definitions read their partition keys from the sources when they are imported.

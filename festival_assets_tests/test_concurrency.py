@@ -21,7 +21,7 @@ from festival_assets_tests.conftest import (
     table_snapshot,
     tmdb_resources,
 )
-from festival_assets_tests.tmdb_server import LocalTMDbServer
+from festival_assets.devtools.tmdb_server import LocalTMDbServer
 
 EIGHT = [f"oscars-{year}" for year in range(2017, 2025)]
 DEPLOY_YAML = Path(__file__).resolve().parents[1] / "deploy" / "postgres" / "dagster.yaml"

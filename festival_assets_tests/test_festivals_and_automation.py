@@ -12,7 +12,7 @@ import pytest
 from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 from sqlalchemy import create_engine, text
 
-from festival_assets.sources.ceremony_files import (
+from festival_assets.ceremonies.sources.ceremony_files import (
     FORMAT,
     load_ceremony_files,
     parse_ceremony,

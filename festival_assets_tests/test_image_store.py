@@ -18,7 +18,7 @@ from festival_assets.imaging import (
 )
 from festival_assets.resources import CeremonySources, ImageStore
 from festival_assets_tests.conftest import Festival, check_results, metadata_of, tmdb_resources
-from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 
 MAX_PIXELS = 40_000_000
 

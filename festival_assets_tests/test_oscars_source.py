@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from festival_assets.sources.model import SourceError
-from festival_assets.sources.oscars import (
+from festival_assets.ceremonies.sources.model import SourceError
+from festival_assets.ceremonies.sources.oscars import (
     COLUMNS,
     download_pinned,
     held_year,

@@ -17,7 +17,7 @@ from festival_assets.tmdb.client import (
 )
 from festival_assets.tmdb.ratelimit import RateLimiter
 from festival_assets_tests.conftest import Festival, check_results, metadata_of, tmdb_resources
-from festival_assets_tests.tmdb_server import Catalog, LocalTMDbServer
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 
 SECRET = "s3cret-key-never-shown"
 FAST_RETRY = RetryPolicy(max_retries=3, backoff_seconds=0.01, max_backoff_seconds=0.05)

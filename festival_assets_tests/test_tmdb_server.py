@@ -20,7 +20,7 @@ import pytest
 import requests
 from PIL import Image
 
-from festival_assets_tests.tmdb_server import (
+from festival_assets.devtools.tmdb_server import (
     HUGE_IMAGE_BYTES,
     Catalog,
     LocalTMDbServer,
@@ -662,7 +662,7 @@ def test_cli_serves_until_terminated() -> None:
         [
             sys.executable,
             "-m",
-            "festival_assets_tests.tmdb_server",
+            "festival_assets.devtools.tmdb_server",
             "--oscars-csv",
             str(OSCARS_CSV),
             "--port",

@@ -19,7 +19,7 @@ from festival_assets.db.verify import duplicate_entities, link_differences, nomi
 from festival_assets.image_sync import stored_image_problems
 from festival_assets.partitions import ceremony_partitions
 from festival_assets.resources import CeremonySources, FestivalDatabase, ImageStore
-from festival_assets.sources.model import Ceremony
+from festival_assets.ceremonies.sources.model import Ceremony
 
 SHOWN = 20
 

@@ -16,8 +16,8 @@ from dagster import (
 
 from festival_assets.partitions import ceremony_partitions
 from festival_assets.resources import CeremonySources, ImportSettings
-from festival_assets.sources.catalog import SourceCatalog
-from festival_assets.sources.model import Ceremony, SourceError
+from festival_assets.ceremonies.sources.catalog import SourceCatalog
+from festival_assets.ceremonies.sources.model import Ceremony, SourceError
 
 GROUP = "festival"
 

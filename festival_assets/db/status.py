@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, select
 
 from festival_assets.db.writes import movies, people
 from festival_assets.image_sync import images
-from festival_assets.sources.model import Ceremony
+from festival_assets.ceremonies.sources.model import Ceremony
 
 SHOWN = 15
 

@@ -22,7 +22,7 @@ from festival_assets.db.writes import (
     person_credits,
     person_id,
 )
-from festival_assets.sources.model import Ceremony
+from festival_assets.ceremonies.sources.model import Ceremony
 
 COMPARED = [c.name for c in nominations.c if c.name not in ("created_at", "updated_at")]
 

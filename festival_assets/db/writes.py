@@ -22,7 +22,7 @@ from festival_assets.db.models import (
     natural_id,
 )
 from festival_assets.db.upsert import UpsertCounts, first_alphabetically, upsert
-from festival_assets.sources.model import Ceremony, Nomination
+from festival_assets.ceremonies.sources.model import Ceremony, Nomination
 
 festivals = FestivalRow.__table__
 ceremonies = CeremonyRow.__table__

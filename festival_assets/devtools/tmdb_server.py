@@ -8,7 +8,7 @@ TMDb's response shapes, authentication, rate limiting and injectable faults.
         requests.get(f"{server.api_url}/find/nm0000001",
                      params={"external_source": "imdb_id", "api_key": server.api_key})
 
-Command line: ``python -m festival_assets_tests.tmdb_server --oscars-csv PATH [--port 8765]``.
+Command line: ``python -m festival-tmdb-server --oscars-csv PATH [--port 8765]``.
 """
 
 from __future__ import annotations
@@ -1106,7 +1106,7 @@ class LocalTMDbServer:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m festival_assets_tests.tmdb_server",
+        prog="python -m festival_assets.devtools.tmdb_server",
         description="Serve a local TMDb API v3 and image CDN imitation built from oscars.csv.",
     )
     parser.add_argument("--oscars-csv", required=True, help="tab-separated Oscars dataset")

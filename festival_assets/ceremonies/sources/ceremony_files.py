@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from festival_assets.sources.model import (
+from festival_assets.ceremonies.sources.model import (
     Category,
     Ceremony,
     Festival,
@@ -21,7 +21,7 @@ from festival_assets.sources.model import (
     SourceError,
     SourceIssue,
 )
-from festival_assets.sources.oscars import (
+from festival_assets.ceremonies.sources.oscars import (
     COMPANY_ID,
     FILM_ID,
     PERSON_ID,

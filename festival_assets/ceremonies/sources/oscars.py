@@ -17,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from festival_assets.sources.model import (
+from festival_assets.ceremonies.sources.model import (
     Category,
     Ceremony,
     Festival,

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from festival_assets.sources.ceremony_files import load_ceremony_files
-from festival_assets.sources.model import Ceremony, SourceError, SourceIssue
-from festival_assets.sources.oscars import FESTIVAL, load_dataset, resolve_csv
+from festival_assets.ceremonies.sources.ceremony_files import load_ceremony_files
+from festival_assets.ceremonies.sources.model import Ceremony, SourceError, SourceIssue
+from festival_assets.ceremonies.sources.oscars import FESTIVAL, load_dataset, resolve_csv
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, text
 from festival_assets.ceremonies.sources.oscars import load_dataset, resolve_csv
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 
+ROOT = Path(__file__).resolve().parents[1]
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 REFRESH = {"resources": {"import_settings": {"config": {"force_refresh_images": True}}}}
 

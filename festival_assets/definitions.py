@@ -1,20 +1,23 @@
-"""The one Definitions object of festival_assets."""
+"""The one Definitions object of festival_assets, assembled from its domains: ceremonies (their
+sources, nominations, checks and automation), TMDb enrichment of people and movies, and images."""
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from festival_assets.assets import ceremonies, checks, entities, images
-from festival_assets.automation import new_ceremonies_sensor, schedules
-from festival_assets.jobs import import_ceremony, refresh_images
-from festival_assets.resources import (
-    CeremonySources,
-    FestivalDatabase,
-    ImageStore,
-    ImportSettings,
-    TMDbResource,
-)
+from festival_assets.ceremonies import assets as ceremony_assets
+from festival_assets.ceremonies import checks as ceremony_checks
+from festival_assets.ceremonies.automation import new_ceremonies_sensor, schedules
+from festival_assets.ceremonies.jobs import import_ceremony, refresh_images
+from festival_assets.ceremonies.resources import CeremonyIOManager, CeremonySources
+from festival_assets.common.settings import ImportSettings
+from festival_assets.db.resources import FestivalDatabase
+from festival_assets.images import assets as image_assets
+from festival_assets.images import checks as image_checks
+from festival_assets.images.resources import ImageStorage
+from festival_assets.tmdb import assets as tmdb_assets
+from festival_assets.tmdb.resources import TMDbResource
 
-all_assets = load_assets_from_modules([ceremonies, entities, images])
-all_asset_checks = load_asset_checks_from_modules([checks])
+all_assets = load_assets_from_modules([ceremony_assets, tmdb_assets, image_assets])
+all_asset_checks = load_asset_checks_from_modules([ceremony_checks, image_checks])
 
 defs = Definitions(
     assets=all_assets,
@@ -24,9 +27,10 @@ defs = Definitions(
     sensors=[new_ceremonies_sensor()],
     resources={
         "sources": CeremonySources(),
+        "ceremony_io_manager": CeremonyIOManager(),
         "database": FestivalDatabase(),
         "tmdb": TMDbResource.from_environment(),
-        "image_store": ImageStore.from_environment(),
+        "image_storage": ImageStorage.from_environment(),
         "import_settings": ImportSettings(),
     },
 )

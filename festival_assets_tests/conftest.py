@@ -17,20 +17,17 @@ SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "oscar_da
 os.environ.setdefault("FESTIVAL_OSCARS_CSV", str(SHARED_CSV))
 OSCARS_CSV = Path(os.environ["FESTIVAL_OSCARS_CSV"])
 
+from festival_assets.ceremonies.resources import CeremonyIOManager, CeremonySources  # noqa: E402
+from festival_assets.common.settings import ImportSettings  # noqa: E402
 from festival_assets.db.engine import engine_for  # noqa: E402
 from festival_assets.db.models import Base  # noqa: E402
+from festival_assets.db.resources import FestivalDatabase  # noqa: E402
 from festival_assets.definitions import all_asset_checks, all_assets  # noqa: E402
-from festival_assets.resources import (  # noqa: E402
-    CeremonySources,
-    FestivalDatabase,
-    ImageStore,
-    ImportSettings,
-    TMDbResource,
-)
+from festival_assets.images.resources import ImageStorage  # noqa: E402
+from festival_assets.tmdb.resources import TMDbResource  # noqa: E402
 
-# What differs between two correct imports of the same content: when rows were written, and how
-# many lookups overlapping runs happened to make.
-VOLATILE = {"created_at", "updated_at", "enriched_at", "fetched_at", "tmdb_attempts"}
+# What differs between two correct imports of the same content: when rows were written.
+VOLATILE = {"created_at", "updated_at", "enriched_at", "fetched_at"}
 POSTGRES_URL = os.environ.get(
     "FESTIVAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -72,9 +69,12 @@ class Festival:
     def resources(self) -> dict[str, Any]:
         return {
             "sources": CeremonySources(),
+            "ceremony_io_manager": CeremonyIOManager(
+                base_dir=str(self.home / "storage" / "ceremony")
+            ),
             "database": FestivalDatabase(url=self.database_url),
             "tmdb": TMDbResource(),
-            "image_store": ImageStore(image_dir=str(self.home / "images")),
+            "image_storage": ImageStorage(image_dir=str(self.home / "images")),
             "import_settings": ImportSettings(),
         }
 
@@ -147,7 +147,7 @@ def tmdb_resources(
             api_url=server.api_url,
             **{"requests_per_second": 1000.0, "max_retries": 2, **tmdb},
         ),
-        "image_store": ImageStore(
+        "image_storage": ImageStorage(
             image_url=server.image_url, image_dir=str(image_dir or home / "images")
         ),
     }

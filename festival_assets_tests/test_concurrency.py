@@ -12,16 +12,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from festival_assets.ceremonies.resources import CeremonySources
+from festival_assets.ceremonies.verify import (
+    duplicate_entities,
+    link_differences,
+    nomination_differences,
+)
 from festival_assets.db.models import VERSION_TABLE
-from festival_assets.db.verify import duplicate_entities, link_differences, nomination_differences
-from festival_assets.resources import CeremonySources, FestivalDatabase
+from festival_assets.db.resources import FestivalDatabase
+from festival_assets.devtools.tmdb_server import LocalTMDbServer
 from festival_assets_tests.conftest import (
     Festival,
     project_environment,
     table_snapshot,
     tmdb_resources,
 )
-from festival_assets.devtools.tmdb_server import LocalTMDbServer
 
 EIGHT = [f"oscars-{year}" for year in range(2017, 2025)]
 DEPLOY_YAML = Path(__file__).resolve().parents[1] / "deploy" / "postgres" / "dagster.yaml"

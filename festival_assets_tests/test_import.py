@@ -8,8 +8,8 @@ import pytest
 from dagster import AssetSelection
 from sqlalchemy import delete, text, update
 
+from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.db.models import NominationPersonRow, NominationRow
-from festival_assets.resources import CeremonySources
 from festival_assets_tests.conftest import OSCARS_CSV, Festival, check_results, metadata_of
 
 COOPER_IN_MAESTRO = "96\t2023\tActing\tACTOR IN A LEADING ROLE\tACTOR IN A LEADING ROLE\tMaestro\t"

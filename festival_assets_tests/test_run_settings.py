@@ -9,8 +9,8 @@ from typing import Any
 
 from dagster import AssetKey, DagsterInstance
 
-from festival_assets_tests.conftest import project_environment
 from festival_assets.devtools.tmdb_server import LocalTMDbServer
+from festival_assets_tests.conftest import project_environment
 
 ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
 DAGSTER = str(Path(sys.executable).with_name("dagster"))

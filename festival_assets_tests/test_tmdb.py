@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from festival_assets.resources import CeremonySources, TMDbResource
+from festival_assets.ceremonies.resources import CeremonySources
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets.tmdb.client import (
     Credentials,
     RetryPolicy,
@@ -16,8 +17,8 @@ from festival_assets.tmdb.client import (
     TMDbNotFound,
 )
 from festival_assets.tmdb.ratelimit import RateLimiter
+from festival_assets.tmdb.resources import TMDbResource
 from festival_assets_tests.conftest import Festival, check_results, metadata_of, tmdb_resources
-from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 
 SECRET = "s3cret-key-never-shown"
 FAST_RETRY = RetryPolicy(max_retries=3, backoff_seconds=0.01, max_backoff_seconds=0.05)

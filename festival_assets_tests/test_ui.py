@@ -20,7 +20,7 @@ from dagster import DagsterRunStatus
 from dagster_graphql import DagsterGraphQLClient
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from festival_assets.resources import ImportSettings
+from festival_assets.common.settings import ImportSettings
 from festival_assets_tests.conftest import project_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -93,7 +93,6 @@ class TMDbEnriched:
     tmdb_id: Mapped[int | None] = mapped_column(Integer)
     tmdb_status: Mapped[str] = mapped_column(String(20), default="pending")
     tmdb_error: Mapped[str | None] = mapped_column(Text)
-    tmdb_attempts: Mapped[int] = mapped_column(Integer, default=0)
     enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     popularity: Mapped[float | None] = mapped_column(Float)
 
@@ -192,5 +191,4 @@ class ImageRow(Timestamped, Base):
     height: Mapped[int | None] = mapped_column(Integer)
     format: Mapped[str | None] = mapped_column(String(20))
     bytes: Mapped[int | None] = mapped_column(Integer)
-    etag: Mapped[str | None] = mapped_column(String(200))
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

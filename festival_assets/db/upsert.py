@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -105,3 +105,9 @@ def upsert(
             created = len(returned)
         total += UpsertCounts(created, len(returned) - created, len(chunk) - len(returned))
     return total
+
+
+def in_chunks(values: Sequence[Any], size: int = CHUNK_ROWS) -> Iterator[Sequence[Any]]:
+    """`values` in slices small enough for one `IN (...)` list on every database."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

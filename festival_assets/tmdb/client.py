@@ -1,17 +1,17 @@
 """A TMDb API v3 client: one pooled session, a shared rate limiter, retries for what is worth
-retrying, and no credential in any message it produces."""
+retrying (urllib3's `Retry` on the mounted adapter; a 429 pauses the shared limiter instead),
+and no credential in any message it produces."""
 
 from __future__ import annotations
 
-import random
 import threading
-import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from festival_assets.tmdb.ratelimit import RateLimiter
 
@@ -56,16 +56,45 @@ class Lookup:
     error: str | None = None
 
 
+SERVER_ERRORS = frozenset({500, 502, 503, 504})
+
+
+class TMDbRetry(Retry):
+    """urllib3's `Retry`, waiting at least a second when asked to wait (TMDb sometimes sends
+    `Retry-After: 0`)."""
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        return max(1.0, super().parse_retry_after(retry_after))
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
+    """Retries of a request after a 5xx, a timeout or a lost connection, with exponential
+    backoff and jitter; `max_rate_limited` bounds the pauses after 429s of the API."""
+
     max_retries: int = 4
     backoff_seconds: float = 0.5
     max_backoff_seconds: float = 8.0
     max_rate_limited: int = 20
 
-    def backoff(self, attempt: int) -> float:
-        ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2**attempt)
-        return random.uniform(ceiling / 2, ceiling)
+    def urllib3_retry(self, status_forcelist: frozenset[int] = SERVER_ERRORS) -> TMDbRetry:
+        return TMDbRetry(
+            total=self.max_retries,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=status_forcelist,
+            backoff_factor=self.backoff_seconds,
+            backoff_max=self.max_backoff_seconds,
+            backoff_jitter=self.backoff_seconds,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            raise_on_redirect=False,
+        )
+
+
+def tries(response: requests.Response) -> int:
+    """How many times urllib3 sent the request that ended with this response."""
+    retries = getattr(response.raw, "retries", None)
+    return len(retries.history) + 1 if retries is not None else 1
 
 
 class TMDbClient:
@@ -87,7 +116,9 @@ class TMDbClient:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        adapter = HTTPAdapter(
+            pool_connections=1, pool_maxsize=pool_size, max_retries=self.retry.urllib3_retry()
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["Accept"] = "application/json"
@@ -105,15 +136,16 @@ class TMDbClient:
         self.session.close()
 
     def get(self, path: str, **params: str) -> dict[str, Any]:
-        """GET a JSON document, waiting for the rate limiter; 429 waits as TMDb asks, 5xx,
-        timeouts and connection errors are retried with backoff and jitter."""
+        """GET a JSON document, waiting for the rate limiter; a 429 pauses every thread for as
+        long as TMDb asks, then the request is sent again."""
         if self.credentials.api_key:
             params["api_key"] = self.credentials.api_key
-        failures = rate_limited = 0
+        rate_limited = 0
         while True:
+            self.limiter.acquire()
+            # Read after the wait: another thread may have met a 401 meanwhile.
             if self._refused is not None:
                 raise self._refused
-            self.limiter.acquire()
             with self._count_lock:
                 self._requests_made += 1
             try:
@@ -121,33 +153,32 @@ class TMDbClient:
                     f"{self.api_url}{path}", params=params, timeout=self.timeout
                 )
             except requests.RequestException as error:
-                reason = f"{type(error).__name__} on GET {path}"
-            else:
-                if response.status_code == 200:
-                    try:
-                        return response.json()
-                    except ValueError:
-                        raise TMDbError(f"GET {path}: the answer is not JSON") from None
-                if response.status_code == 429 and rate_limited < self.retry.max_rate_limited:
-                    rate_limited += 1
-                    self.limiter.pause(retry_after(response))
-                    continue
-                if response.status_code == 401:
-                    # Every other worker thread stops too, without another request.
-                    self._refused = TMDbAuthError(
-                        f"TMDb refused the credentials (401, {tmdb_message(response)}); "
-                        "check TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN"
-                    )
-                    raise self._refused
-                if response.status_code == 404:
-                    raise TMDbNotFound(f"GET {path}: {NOT_FOUND}")
-                reason = f"HTTP {response.status_code} on GET {path}: {tmdb_message(response)}"
-                if response.status_code < 500:
-                    raise TMDbError(self.credentials.redact(reason))
-            if failures >= self.retry.max_retries:
-                raise TMDbError(self.credentials.redact(f"{reason}, after {failures + 1} tries"))
-            time.sleep(self.retry.backoff(failures))
-            failures += 1
+                raise TMDbError(
+                    f"{type(error).__name__} on GET {path}, after {self.retry.max_retries + 1} "
+                    "tries"
+                ) from None
+            if response.status_code == 200:
+                try:
+                    return response.json()
+                except ValueError:
+                    raise TMDbError(f"GET {path}: the answer is not JSON") from None
+            if response.status_code == 429 and rate_limited < self.retry.max_rate_limited:
+                rate_limited += 1
+                self.limiter.pause(retry_after(response))
+                continue
+            if response.status_code == 401:
+                # Every other worker thread stops too, without another request.
+                self._refused = TMDbAuthError(
+                    f"TMDb refused the credentials (401, {tmdb_message(response)}); "
+                    "check TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN"
+                )
+                raise self._refused
+            if response.status_code == 404:
+                raise TMDbNotFound(f"GET {path}: {NOT_FOUND}")
+            reason = f"HTTP {response.status_code} on GET {path}: {tmdb_message(response)}"
+            if response.status_code in SERVER_ERRORS:
+                reason += f", after {tries(response)} tries"
+            raise TMDbError(self.credentials.redact(reason))
 
     def find(self, imdb_id: str) -> dict[str, Any]:
         return self.get(f"/find/{imdb_id}", external_source="imdb_id")

@@ -138,3 +138,22 @@ class Ceremony:
             digest.update(nomination.identity().encode())
             digest.update(b"1" if nomination.won else b"0")
         return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class UnreadableCeremony:
+    """What the `ceremony` step hands on for a partition whose source could not be read."""
+
+    partition_key: str
+    reason: str
+
+
+class ParsedCeremonies(dict[str, Ceremony | UnreadableCeremony]):
+    """What the `ceremony` step hands on: each partition key of the run with what its source
+    gave."""
+
+    def readable(self) -> list[Ceremony]:
+        return [c for c in self.values() if isinstance(c, Ceremony)]
+
+    def unreadable(self) -> dict[str, str]:
+        return {key: c.reason for key, c in self.items() if isinstance(c, UnreadableCeremony)}

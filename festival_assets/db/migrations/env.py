@@ -5,7 +5,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from festival_assets.db.models import VERSION_TABLE, Base
-from festival_assets.resources import default_database_url
+from festival_assets.db.resources import default_database_url
 
 
 def run_migrations(connection: Connection) -> None:

@@ -8,24 +8,26 @@ from collections import Counter
 
 from sqlalchemy import Connection, Table, select
 
-from festival_assets.db.writes import movies, people
-from festival_assets.image_sync import images
 from festival_assets.ceremonies.sources.model import Ceremony
+from festival_assets.db.entities import ENTITY_KINDS
+from festival_assets.db.models import ImageRow
+from festival_assets.db.upsert import in_chunks
 
 SHOWN = 15
+
+images = ImageRow.__table__
 
 
 def entity_statuses(
     connection: Connection, table: Table, imdb_ids: set[str]
-) -> dict[str, tuple[str, str | None]]:
-    found: dict[str, tuple[str, str | None]] = {}
-    ids = sorted(imdb_ids)
-    for start in range(0, len(ids), 500):
-        query = select(table.c.imdb_id, table.c.tmdb_status, table.c.tmdb_error).where(
-            table.c.imdb_id.in_(ids[start : start + 500])
+) -> dict[str, tuple[uuid.UUID, str, str | None]]:
+    found: dict[str, tuple[uuid.UUID, str, str | None]] = {}
+    for chunk in in_chunks(sorted(imdb_ids)):
+        query = select(table.c.imdb_id, table.c.id, table.c.tmdb_status, table.c.tmdb_error).where(
+            table.c.imdb_id.in_(chunk)
         )
-        for imdb_id, status, error in connection.execute(query):
-            found[imdb_id] = (status, error)
+        for imdb_id, entity_id, status, error in connection.execute(query):
+            found[imdb_id] = (entity_id, status, error)
     return found
 
 
@@ -35,28 +37,21 @@ def ceremony_status(connection: Connection, ceremony: Ceremony) -> tuple[dict[st
     counts: dict[str, int] = {}
     problems: list[str] = []
     owners: dict[uuid.UUID, str] = {}
-    for name, noun, table, ids in (
-        ("people", "person", people, set(ceremony.person_names)),
-        ("movies", "movie", movies, set(ceremony.film_titles)),
-    ):
-        statuses = entity_statuses(connection, table, ids)
-        tally = Counter(status for status, _ in statuses.values())
+    for kind in ENTITY_KINDS:
+        statuses = entity_statuses(connection, kind.table, set(kind.names_in(ceremony)))
+        tally = Counter(status for _, status, _ in statuses.values())
         for status in ("enriched", "not_found", "failed", "pending"):
-            counts[f"{name}_{status}"] = tally[status]
+            counts[f"{kind.name}_{status}"] = tally[status]
         problems += [
-            f"{noun} {imdb_id}: {error}"
-            for imdb_id, (status, error) in sorted(statuses.items())
+            f"{kind.noun} {imdb_id}: {error}"
+            for imdb_id, (_, status, error) in sorted(statuses.items())
             if status == "failed"
         ]
-        for owner_id, imdb_id in connection.execute(
-            select(table.c.id, table.c.imdb_id).where(table.c.imdb_id.in_(sorted(ids)))
-        ):
-            owners[owner_id] = imdb_id
+        owners.update({entity_id: imdb_id for imdb_id, (entity_id, _, _) in statuses.items()})
     image_tally: Counter[str] = Counter()
-    owner_ids = list(owners)
-    for start in range(0, len(owner_ids), 500):
+    for chunk in in_chunks(list(owners)):
         query = select(images.c.owner_id, images.c.status, images.c.error).where(
-            images.c.owner_id.in_(owner_ids[start : start + 500])
+            images.c.owner_id.in_(chunk)
         )
         for owner_id, status, error in connection.execute(query):
             image_tally[status] += 1

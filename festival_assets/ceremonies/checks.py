@@ -1,5 +1,6 @@
-"""Asset checks: the database compared with the sources, ceremony by ceremony. The three checks
-of `nominations` run as one step, so a run pays one step's start-up for them."""
+"""Asset checks of `nominations`: the database compared with the ceremonies the run read,
+ceremony by ceremony. The three checks run as one step, so a run pays one step's start-up for
+them."""
 
 from collections.abc import Callable, Iterator
 
@@ -8,30 +9,20 @@ from dagster import (
     AssetCheckKey,
     AssetCheckResult,
     AssetCheckSpec,
-    MetadataValue,
-    asset_check,
+    AssetIn,
     multi_asset_check,
 )
 from sqlalchemy import Connection
 
-from festival_assets.assets.common import run_ceremonies
-from festival_assets.db.verify import duplicate_entities, link_differences, nomination_differences
-from festival_assets.image_sync import stored_image_problems
-from festival_assets.partitions import ceremony_partitions
-from festival_assets.resources import CeremonySources, FestivalDatabase, ImageStore
-from festival_assets.ceremonies.sources.model import Ceremony
-
-SHOWN = 20
-
-
-def listing(problems: list[str]) -> dict[str, MetadataValue]:
-    """The problems found, as a `details` entry; none when there are none."""
-    if not problems:
-        return {}
-    shown = [f"- {problem}" for problem in problems[:SHOWN]]
-    if len(problems) > SHOWN:
-        shown.append(f"- … and {len(problems) - SHOWN} more")
-    return {"details": MetadataValue.md("\n".join(shown))}
+from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies
+from festival_assets.ceremonies.verify import (
+    duplicate_entities,
+    link_differences,
+    nomination_differences,
+)
+from festival_assets.common.metadata import listing
+from festival_assets.common.partitions import ceremony_partitions
+from festival_assets.db.resources import FestivalDatabase
 
 
 def nominations_match_source(
@@ -121,42 +112,23 @@ NOMINATION_CHECKS: dict[
 @multi_asset_check(
     specs=[
         AssetCheckSpec(
-            name, asset="nominations", description=description, partitions_def=ceremony_partitions
+            name,
+            asset="nominations",
+            additional_deps=["ceremony"],
+            description=description,
+            partitions_def=ceremony_partitions,
         )
         for name, (description, _) in NOMINATION_CHECKS.items()
     ],
+    ins={"ceremony": AssetIn("ceremony")},
     can_subset=True,
 )
 def nomination_checks(
-    context: AssetCheckExecutionContext, sources: CeremonySources, database: FestivalDatabase
+    context: AssetCheckExecutionContext, ceremony: ParsedCeremonies, database: FestivalDatabase
 ) -> Iterator[AssetCheckResult]:
-    ceremonies = run_ceremonies(context, sources)
+    ceremonies = ceremony.readable()
     selected = context.op_execution_context.selected_asset_check_keys
     with database.engine().connect() as connection:
         for name, (_, check) in NOMINATION_CHECKS.items():
             if AssetCheckKey.from_user_string(f"nominations:{name}") in selected:
                 yield check(connection, ceremonies)
-
-
-@asset_check(
-    asset="images",
-    partitions_def=ceremony_partitions,
-    description="Every image recorded as stored is a valid file on disk, matching its sha256.",
-)
-def images_valid_on_disk(
-    context: AssetCheckExecutionContext,
-    sources: CeremonySources,
-    database: FestivalDatabase,
-    image_store: ImageStore,
-) -> AssetCheckResult:
-    ceremonies = run_ceremonies(context, sources)
-    stored, problems = stored_image_problems(
-        database.engine(),
-        {imdb_id for c in ceremonies for imdb_id in c.person_names},
-        {imdb_id for c in ceremonies for imdb_id in c.film_titles},
-        image_store.max_pixels,
-    )
-    return AssetCheckResult(
-        passed=not problems,
-        metadata={"images_stored": stored, "problems": len(problems), **listing(problems)},
-    )

@@ -8,21 +8,19 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from festival_assets.db.writes import (
+from festival_assets.ceremonies.sources.model import Ceremony
+from festival_assets.ceremonies.writes import (
     ceremony_id,
     film_credits,
-    movie_id,
-    movies,
     nomination_ids,
     nomination_movies,
     nomination_people,
     nomination_row,
     nominations,
-    people,
     person_credits,
-    person_id,
 )
-from festival_assets.ceremonies.sources.model import Ceremony
+from festival_assets.db.entities import ENTITY_KINDS, movie_id, movies, people, person_id
+from festival_assets.db.upsert import in_chunks
 
 COMPARED = [c.name for c in nominations.c if c.name not in ("created_at", "updated_at")]
 
@@ -146,20 +144,18 @@ def duplicate_entities(connection: Connection, ceremony: Ceremony) -> list[str]:
     """People or movies of the ceremony stored more than once, or under an id that is not the
     one derived from their IMDb id."""
     problems = []
-    for table, wanted, make_id in (
-        (people, set(ceremony.person_names), person_id),
-        (movies, set(ceremony.film_titles), movie_id),
-    ):
-        if not wanted:
-            continue
+    for kind in ENTITY_KINDS:
+        wanted = sorted(kind.names_in(ceremony))
         stored: dict[str, list[uuid.UUID]] = {}
-        for imdb_id, stored_id in connection.execute(
-            select(table.c.imdb_id, table.c.id).where(table.c.imdb_id.in_(sorted(wanted)))
-        ):
-            stored.setdefault(imdb_id, []).append(stored_id)
+        for chunk in in_chunks(wanted):
+            query = select(kind.table.c.imdb_id, kind.table.c.id).where(
+                kind.table.c.imdb_id.in_(chunk)
+            )
+            for imdb_id, stored_id in connection.execute(query):
+                stored.setdefault(imdb_id, []).append(stored_id)
         for imdb_id, ids in sorted(stored.items()):
             if len(ids) > 1:
-                problems.append(f"{table.name}: {imdb_id} stored {len(ids)} times")
-            elif ids[0] != make_id(imdb_id):
-                problems.append(f"{table.name}: {imdb_id} stored under another id")
+                problems.append(f"{kind.name}: {imdb_id} stored {len(ids)} times")
+            elif ids[0] != kind.entity_id(imdb_id):
+                problems.append(f"{kind.name}: {imdb_id} stored under another id")
     return problems

@@ -10,25 +10,22 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, tuple_
 
+from festival_assets.ceremonies.sources.model import Ceremony, Nomination
+from festival_assets.db.entities import movie_id, person_id
 from festival_assets.db.models import (
     CategoryRow,
     CeremonyRow,
     FestivalRow,
-    MovieRow,
     NominationMovieRow,
     NominationPersonRow,
     NominationRow,
-    PersonRow,
     natural_id,
 )
-from festival_assets.db.upsert import UpsertCounts, first_alphabetically, upsert
-from festival_assets.ceremonies.sources.model import Ceremony, Nomination
+from festival_assets.db.upsert import UpsertCounts, upsert
 
 festivals = FestivalRow.__table__
 ceremonies = CeremonyRow.__table__
 categories = CategoryRow.__table__
-people = PersonRow.__table__
-movies = MovieRow.__table__
 nominations = NominationRow.__table__
 nomination_people = NominationPersonRow.__table__
 nomination_movies = NominationMovieRow.__table__
@@ -40,14 +37,6 @@ def ceremony_id(partition_key: str) -> uuid.UUID:
 
 def category_id(partition_key: str, category: str) -> uuid.UUID:
     return natural_id("category", partition_key, category)
-
-
-def person_id(imdb_id: str) -> uuid.UUID:
-    return natural_id("person", imdb_id)
-
-
-def movie_id(imdb_id: str) -> uuid.UUID:
-    return natural_id("movie", imdb_id)
 
 
 def nomination_ids(ceremony: Ceremony) -> list[uuid.UUID]:
@@ -116,41 +105,6 @@ def write_ceremony(connection: Connection, ceremony: Ceremony) -> CeremonyWrite:
     return CeremonyWrite(festival, ceremony_counts, category_counts)
 
 
-NEW_ENTITY = {"tmdb_status": "pending", "tmdb_attempts": 0}
-
-
-def write_people(connection: Connection, names: dict[str, str]) -> UpsertCounts:
-    """Make sure a row exists for every IMDb person id. A person credited under several names
-    keeps the alphabetically first, whichever ceremony is written first."""
-    rows = [
-        {"id": person_id(imdb_id), "imdb_id": imdb_id, "name": name, **NEW_ENTITY}
-        for imdb_id, name in names.items()
-    ]
-    return upsert(
-        connection,
-        people,
-        rows,
-        key=["imdb_id"],
-        update=["name"],
-        merge={"name": first_alphabetically},
-    )
-
-
-def write_movies(connection: Connection, titles: dict[str, str]) -> UpsertCounts:
-    rows = [
-        {"id": movie_id(imdb_id), "imdb_id": imdb_id, "title": title, **NEW_ENTITY}
-        for imdb_id, title in titles.items()
-    ]
-    return upsert(
-        connection,
-        movies,
-        rows,
-        key=["imdb_id"],
-        update=["title"],
-        merge={"title": first_alphabetically},
-    )
-
-
 @dataclass(frozen=True)
 class NominationsWrite:
     nominations: UpsertCounts
@@ -161,10 +115,8 @@ class NominationsWrite:
 
 def write_nominations(connection: Connection, ceremony: Ceremony) -> NominationsWrite:
     """The ceremony's nominations and their links, equal to the source afterwards: nominations
-    the source no longer has are deleted with their links. People and movies rows are made
-    sure of first, so a nomination is linked even when `nominations` runs on its own."""
-    write_people(connection, ceremony.person_names)
-    write_movies(connection, ceremony.film_titles)
+    the source no longer has are deleted with their links. The people and movies it links
+    exist already: the entity step of the run wrote them."""
     key = ceremony.partition_key
     ids = nomination_ids(ceremony)
     nomination_rows = [

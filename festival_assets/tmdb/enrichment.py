@@ -10,25 +10,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 
-from festival_assets.db.upsert import utcnow
-from festival_assets.db.writes import movies, people
+from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
+from festival_assets.db.upsert import in_chunks, utcnow
 from festival_assets.tmdb.client import Lookup, TMDbClient, movie_columns, person_columns
 
 WRITE_BATCH = 50
 
 
 @dataclass(frozen=True)
-class EntityKind:
-    name: str
-    table: Table
+class TMDbEntity:
+    """How an entity kind is looked up on TMDb and what the answer fills in."""
+
     lookup: Callable[[TMDbClient, str], Lookup]
     columns: Callable[[dict[str, Any]], dict[str, Any]]
 
 
-PEOPLE = EntityKind("people", people, TMDbClient.lookup_person, person_columns)
-MOVIES = EntityKind("movies", movies, TMDbClient.lookup_movie, movie_columns)
+TMDB_ENTITIES = {
+    PEOPLE.name: TMDbEntity(TMDbClient.lookup_person, person_columns),
+    MOVIES.name: TMDbEntity(TMDbClient.lookup_movie, movie_columns),
+}
 
 
 @dataclass
@@ -69,8 +71,7 @@ def ids_to_look_up(
     )
     found: list[str] = []
     with engine.connect() as connection:
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in in_chunks(wanted):
             query = select(table.c.imdb_id).where(table.c.imdb_id.in_(chunk), stale)
             found.extend(connection.execute(query).scalars())
     return sorted(found)
@@ -87,7 +88,7 @@ def look_up(
 
         def submit_next() -> None:
             for kind, imdb_id in remaining:
-                running[pool.submit(kind.lookup, client, imdb_id)] = kind
+                running[pool.submit(TMDB_ENTITIES[kind.name].lookup, client, imdb_id)] = kind
                 return
 
         for _ in range(concurrency * 2):
@@ -114,11 +115,10 @@ def write_lookups(engine: Engine, kind: EntityKind, lookups: list[Lookup], now: 
             values: dict[str, Any] = {
                 "tmdb_status": lookup.status,
                 "tmdb_error": lookup.error,
-                "tmdb_attempts": table.c.tmdb_attempts + 1,
                 "updated_at": now,
             }
             if lookup.status == "enriched" and lookup.details is not None:
-                values.update(kind.columns(lookup.details), enriched_at=now)
+                values.update(TMDB_ENTITIES[kind.name].columns(lookup.details), enriched_at=now)
             elif lookup.status == "not_found":
                 values["enriched_at"] = now
             connection.execute(

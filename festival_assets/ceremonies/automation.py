@@ -19,9 +19,9 @@ from dagster import (
     sensor,
 )
 
-from festival_assets.jobs import import_ceremony
-from festival_assets.partitions import catalog, ceremony_partitions
-from festival_assets.resources import CeremonySources
+from festival_assets.ceremonies.jobs import import_ceremony
+from festival_assets.ceremonies.resources import CeremonySources
+from festival_assets.common.partitions import ceremony_partitions, index
 
 # Mondays at 06:00 UTC during each festival's awards season (months of the year).
 SEASON_CRON = {
@@ -39,7 +39,7 @@ OLDER_CRON = "0 3 * * *"
 def latest_partition_keys() -> dict[str, str]:
     """Each festival's latest ceremony among the partitions of the loaded definitions."""
     keys = set(ceremony_partitions.get_partition_keys())
-    return {slug: key for slug, key in catalog.latest_by_festival().items() if key in keys}
+    return {slug: key for slug, key in index.latest_by_festival().items() if key in keys}
 
 
 def latest_ceremony_schedule(festival: str) -> ScheduleDefinition:
@@ -108,7 +108,7 @@ def new_ceremonies_sensor() -> SensorDefinition:
             return SensorResult(cursor=json.dumps(sorted(loaded)))
         known = set(json.loads(context.cursor))
         new = [key for key in loaded if key not in known]
-        in_sources = set(CeremonySources().catalog().partition_keys())
+        in_sources = set(CeremonySources().partition_index().partition_keys)
         not_loaded = sorted(in_sources - set(loaded))
         if not_loaded:
             context.log.info(

@@ -1,5 +1,5 @@
-"""Posters and profile photos: download from the configured image host only, validate with
-Pillow before anything is stored, store content-addressed with a thumbnail, atomically."""
+"""Image files: download from the configured image host only, validate with Pillow before
+anything is written, write content-addressed with a thumbnail, atomically."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import io
 import os
 import re
 import tempfile
-import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import requests
 from PIL import Image, ImageFile
 
-from festival_assets.tmdb.client import RetryPolicy, retry_after
+from festival_assets.tmdb.client import SERVER_ERRORS, tries
 
 # A truncated file must be an error, never a half-decoded picture.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -100,7 +99,7 @@ def validate_image(content: bytes, *, max_pixels: int) -> ValidImage:
     )
 
 
-def store_image(image: ValidImage, image_dir: Path, thumbnail_px: int) -> StoredImage:
+def write_image_files(image: ValidImage, image_dir: Path, thumbnail_px: int) -> StoredImage:
     """Write the image and its thumbnail under names made of the content's sha256, each through
     a temporary file and a rename, so a reader never sees half a file."""
     extension = EXTENSIONS[image.format]
@@ -133,58 +132,34 @@ def write_atomically(path: Path, content: bytes) -> None:
     os.replace(handle.name, path)
 
 
-def stored_file_is_intact(path: str | None, sha256: str | None) -> bool:
+def file_matches(path: str | None, sha256: str | None) -> bool:
+    """The file is there and its content has this sha256."""
     if not path or not sha256:
         return False
     try:
-        return file_digest(Path(path)) == sha256
+        with Path(path).open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest() == sha256
     except OSError:
         return False
 
 
-def file_digest(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+# What the image host asks to be retried: its 5xx, and its 429 after the Retry-After it sends.
+RETRIED_STATUSES = SERVER_ERRORS | {429}
 
 
-@dataclass(frozen=True)
-class Downloaded:
-    content: bytes
-    etag: str | None
-
-
-def download(
-    session: requests.Session,
-    url: str,
-    *,
-    max_bytes: int,
-    timeout: float,
-    retry: RetryPolicy,
-) -> Downloaded:
+def download(session: requests.Session, url: str, *, max_bytes: int, timeout: float) -> bytes:
     """GET the image, never following a redirect to another host, reading at most `max_bytes`;
-    5xx, 429, timeouts and lost connections are retried like API requests."""
-    failures = 0
-    while True:
-        try:
-            with session.get(url, timeout=timeout, stream=True, allow_redirects=False) as response:
-                if response.status_code == 200:
-                    return Downloaded(
-                        read_capped(response, max_bytes), response.headers.get("ETag")
-                    )
-                reason = f"HTTP {response.status_code}"
-                if response.status_code == 429:
-                    wait = retry_after(response)
-                elif response.status_code < 500:
-                    raise DownloadFailed(reason)
-                else:
-                    wait = retry.backoff(failures)
-        except requests.RequestException as error:
-            reason = type(error).__name__
-            wait = retry.backoff(failures)
-        if failures >= retry.max_retries:
-            raise DownloadFailed(f"{reason}, after {failures + 1} tries")
-        time.sleep(wait)
-        failures += 1
+    the session's adapter retries 5xx, 429, timeouts and lost connections."""
+    try:
+        with session.get(url, timeout=timeout, stream=True, allow_redirects=False) as response:
+            if response.status_code == 200:
+                return read_capped(response, max_bytes)
+            reason = f"HTTP {response.status_code}"
+            if response.status_code in RETRIED_STATUSES:
+                reason += f", after {tries(response)} tries"
+            raise DownloadFailed(reason)
+    except requests.RequestException as error:
+        raise DownloadFailed(f"{type(error).__name__}, after retries") from None
 
 
 def read_capped(response: requests.Response, max_bytes: int) -> bytes:

@@ -1,14 +1,14 @@
-"""Which images a ceremony needs, which of them to fetch, fetching them on worker threads, and
-recording the outcome of each in the `images` table."""
+"""Which images the run's people and movies need, which of them to fetch, fetching them on
+worker threads, and recording the outcome of each in the `images` table."""
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +16,19 @@ import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import ColumnElement, Engine, case, select
 
+from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.models import ImageRow, natural_id
-from festival_assets.db.upsert import upsert, utcnow
-from festival_assets.db.writes import movies, people
-from festival_assets.imaging import (
+from festival_assets.db.upsert import in_chunks, upsert, utcnow
+from festival_assets.images.files import (
+    RETRIED_STATUSES,
     DownloadFailed,
     InvalidImage,
     StoredImage,
     download,
+    file_matches,
     image_url,
-    store_image,
-    stored_file_is_intact,
     validate_image,
+    write_image_files,
 )
 from festival_assets.tmdb.client import RetryPolicy
 
@@ -44,7 +45,6 @@ RECORDED = [
     "height",
     "format",
     "bytes",
-    "etag",
     "fetched_at",
 ]
 
@@ -83,7 +83,6 @@ class ImageOutcome:
     status: str
     stored: StoredImage | None = None
     error: str | None = None
-    etag: str | None = None
 
 
 @dataclass
@@ -107,22 +106,18 @@ class ImageCounts:
         }
 
 
-def wanted_images(
-    engine: Engine, person_ids: Iterable[str], movie_ids: Iterable[str]
-) -> list[ImageTask]:
-    """The profile photos and posters that TMDb lists for these people and movies."""
+def wanted_images(engine: Engine, imdb_ids: Mapping[str, Iterable[str]]) -> list[ImageTask]:
+    """The images that TMDb lists for these entities, by entity kind name."""
     tasks = []
     with engine.connect() as connection:
-        for table, owner_type, kind, column, imdb_ids in (
-            (people, "person", "profile", people.c.profile_path, sorted(set(person_ids))),
-            (movies, "movie", "poster", movies.c.poster_path, sorted(set(movie_ids))),
-        ):
-            for start in range(0, len(imdb_ids), 500):
-                query = select(table.c.id, column).where(
-                    table.c.imdb_id.in_(imdb_ids[start : start + 500]), column.is_not(None)
+        for kind in ENTITY_KINDS:
+            table = kind.table
+            for chunk in in_chunks(sorted(set(imdb_ids.get(kind.name, ())))):
+                query = select(table.c.id, kind.image_path).where(
+                    table.c.imdb_id.in_(chunk), kind.image_path.is_not(None)
                 )
                 for owner_id, file_path in connection.execute(query):
-                    tasks.append(ImageTask(owner_type, owner_id, kind, file_path))
+                    tasks.append(ImageTask(kind.noun, owner_id, kind.image_kind, file_path))
     return tasks
 
 
@@ -136,24 +131,45 @@ def images_to_fetch(
 ) -> tuple[list[ImageTask], set[uuid.UUID]]:
     """The tasks to fetch, and the ids of those whose stored copy is intact (they are replaced
     when fetched). Without `force_refresh`, an image whose row says stored, for the same URL,
-    and whose file is on disk with the recorded sha256, is not fetched again."""
-    stored = stored_images(engine, [task.image_id for task in tasks])
+    with its files on disk, is not fetched again."""
+    rows = image_rows(engine, [task.image_id for task in tasks])
     todo = []
     intact_ids = set()
     for task in tasks:
-        row = stored.get(task.image_id)
+        row = rows.get(task.image_id)
         if (
             row is not None
             and row["status"] == "stored"
             and row["source_url"] == url_or_none(task, settings)
-            and stored_file_is_intact(row["path"], row["sha256"])
-            and Path(row["thumbnail_path"] or "").is_file()
+            and stored_files_look_intact(row)
         ):
             intact_ids.add(task.image_id)
             if not force_refresh:
                 continue
         todo.append(task)
     return todo, intact_ids
+
+
+def stored_files_look_intact(row: Mapping[str, Any]) -> bool:
+    """A check cheap enough for every image of every run: the file is there with the size that
+    was stored, and so is the thumbnail. A file modified since it was fetched is hashed too,
+    which catches a file rewritten in place; the asset check hashes every file."""
+    try:
+        stat = Path(row["path"] or "").stat()
+        thumbnail_there = Path(row["thumbnail_path"] or "").is_file()
+    except OSError:
+        return False
+    if stat.st_size != row["bytes"] or not thumbnail_there:
+        return False
+    fetched_at = row["fetched_at"]
+    if fetched_at is not None and stat.st_mtime > as_utc(fetched_at).timestamp() + 1:
+        return file_matches(row["path"], row["sha256"])
+    return True
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives timestamps back without their time zone; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def url_or_none(task: ImageTask, settings: ImageSettings) -> str | None:
@@ -163,12 +179,12 @@ def url_or_none(task: ImageTask, settings: ImageSettings) -> str | None:
         return None
 
 
-def stored_images(engine: Engine, image_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+def image_rows(engine: Engine, image_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """The `images` rows of these ids, by id."""
     rows: dict[uuid.UUID, dict[str, Any]] = {}
     with engine.connect() as connection:
-        for start in range(0, len(image_ids), 500):
-            query = select(images).where(images.c.id.in_(image_ids[start : start + 500]))
-            for row in connection.execute(query):
+        for chunk in in_chunks(image_ids):
+            for row in connection.execute(select(images).where(images.c.id.in_(chunk))):
                 rows[row.id] = row._asdict()
     return rows
 
@@ -180,27 +196,27 @@ def fetch_image(
     needs in its arguments. A bad image or a failed download is an outcome, not an error."""
     url = url_or_none(task, settings) or task.file_path
     try:
-        fetched = download(
-            session,
-            url_of(task, settings),
-            max_bytes=settings.max_bytes,
-            timeout=settings.timeout,
-            retry=settings.retry,
+        content = download(
+            session, url_of(task, settings), max_bytes=settings.max_bytes, timeout=settings.timeout
         )
-        valid = validate_image(fetched.content, max_pixels=settings.max_pixels)
-        stored = store_image(valid, settings.image_dir, settings.thumbnail_px)
+        valid = validate_image(content, max_pixels=settings.max_pixels)
+        stored = write_image_files(valid, settings.image_dir, settings.thumbnail_px)
     except InvalidImage as error:
         return ImageOutcome(task, url, "invalid", error=str(error))
     except DownloadFailed as error:
         return ImageOutcome(task, url, "failed", error=str(error))
-    return ImageOutcome(task, url, "stored", stored=stored, etag=fetched.etag)
+    return ImageOutcome(task, url, "stored", stored=stored)
 
 
 def fetch_images(
     tasks: list[ImageTask], settings: ImageSettings, concurrency: int
 ) -> list[ImageOutcome]:
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=concurrency, max_retries=0)
+    adapter = HTTPAdapter(
+        pool_connections=1,
+        pool_maxsize=concurrency,
+        max_retries=settings.retry.urllib3_retry(RETRIED_STATUSES),
+    )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     try:
@@ -258,21 +274,19 @@ def outcome_row(outcome: ImageOutcome, now: datetime) -> dict[str, Any]:
         "height": image.height if image else None,
         "format": image.format if image else None,
         "bytes": image.bytes if image else None,
-        "etag": outcome.etag,
         "fetched_at": now,
     }
 
 
 def sync_images(
     engine: Engine,
-    person_ids: Iterable[str],
-    movie_ids: Iterable[str],
+    imdb_ids: Mapping[str, Iterable[str]],
     settings: ImageSettings,
     *,
     force_refresh: bool,
     concurrency: int,
 ) -> ImageCounts:
-    tasks = wanted_images(engine, person_ids, movie_ids)
+    tasks = wanted_images(engine, imdb_ids)
     todo, intact_ids = images_to_fetch(engine, tasks, settings, force_refresh=force_refresh)
     counts = ImageCounts(wanted=len(tasks), up_to_date=len(tasks) - len(todo))
     for start in range(0, len(todo), 100):
@@ -288,15 +302,15 @@ def sync_images(
 
 
 def stored_image_problems(
-    engine: Engine, person_ids: Iterable[str], movie_ids: Iterable[str], max_pixels: int
+    engine: Engine, imdb_ids: Mapping[str, Iterable[str]]
 ) -> tuple[int, list[str]]:
-    """How many images of these people and movies are recorded as stored, and what is wrong
-    with any of them on disk: missing, not matching its sha256, not a valid image, no
-    thumbnail."""
-    tasks = wanted_images(engine, person_ids, movie_ids)
+    """How many images of these entities are recorded as stored, and what is wrong with any of
+    them on disk: missing, not matching its sha256 (the bytes that were validated when they
+    were downloaded), no thumbnail."""
+    tasks = wanted_images(engine, imdb_ids)
     rows = [
         row
-        for row in stored_images(engine, [task.image_id for task in tasks]).values()
+        for row in image_rows(engine, [task.image_id for task in tasks]).values()
         if row["status"] == "stored"
     ]
     problems = []
@@ -304,13 +318,8 @@ def stored_image_problems(
         path = Path(row["path"])
         if not path.is_file():
             problems.append(f"{row['source_url']}: {path} is missing")
-        elif not stored_file_is_intact(row["path"], row["sha256"]):
+        elif not file_matches(row["path"], row["sha256"]):
             problems.append(f"{row['source_url']}: {path} does not match its sha256")
-        else:
-            try:
-                validate_image(path.read_bytes(), max_pixels=max_pixels)
-            except InvalidImage as error:
-                problems.append(f"{row['source_url']}: {path} is not a valid image ({error})")
         if not Path(row["thumbnail_path"] or "").is_file():
             problems.append(f"{row['source_url']}: the thumbnail is missing")
     return len(rows), problems

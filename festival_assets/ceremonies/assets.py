@@ -1,0 +1,165 @@
+"""The ceremony itself and its nominations: the first and the last step of a ceremony's import.
+`ceremony` is the only step that reads a source; what it parsed reaches the other steps as
+their `ceremony` input."""
+
+import hashlib
+
+from dagster import (
+    AssetExecutionContext,
+    AssetIn,
+    DataVersion,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    asset,
+)
+
+from festival_assets.ceremonies.resources import CeremonySources
+from festival_assets.ceremonies.sources.model import (
+    Ceremony,
+    ParsedCeremonies,
+    SourceError,
+    UnreadableCeremony,
+)
+from festival_assets.ceremonies.summary import ceremony_status
+from festival_assets.ceremonies.verify import link_differences, nomination_differences
+from festival_assets.ceremonies.writes import write_ceremony, write_nominations
+from festival_assets.common.metadata import counts_metadata
+from festival_assets.common.partitions import PARTITIONED, fail_unreadable
+from festival_assets.common.settings import ImportSettings
+from festival_assets.db.resources import FestivalDatabase
+from festival_assets.db.upsert import UpsertCounts
+
+# A backfill run may hold a hundred ceremonies; the summary shows the first ones.
+SUMMARIES_SHOWN = 10
+
+
+def data_version(ceremonies: list[Ceremony]) -> DataVersion:
+    """The ceremony's source fingerprint. Dagster records one data version per step output,
+    so a run over several ceremonies records a digest of all their fingerprints."""
+    if len(ceremonies) == 1:
+        return DataVersion(ceremonies[0].fingerprint())
+    digest = hashlib.sha256()
+    for ceremony in ceremonies:
+        digest.update(f"{ceremony.partition_key}={ceremony.fingerprint()};".encode())
+    return DataVersion(digest.hexdigest()[:16])
+
+
+@asset(
+    **PARTITIONED,
+    io_manager_key="ceremony_io_manager",
+    kinds={"python", "sql"},
+    description=(
+        "A ceremony read from its source and validated: its festival, the ceremony and its "
+        "categories upserted. Malformed source rows are reported here and skipped. Its data "
+        "version is the fingerprint of the ceremony's content."
+    ),
+)
+def ceremony(
+    context: AssetExecutionContext,
+    sources: CeremonySources,
+    database: FestivalDatabase,
+    import_settings: ImportSettings,
+) -> Output[ParsedCeremonies]:
+    catalog = sources.catalog()
+    parsed = ParsedCeremonies()
+    for key in context.partition_keys:
+        try:
+            parsed[key] = catalog.ceremony(key)
+        except SourceError as error:
+            context.log.error(f"{key} cannot be imported: {error}")
+            parsed[key] = UnreadableCeremony(key, str(error))
+    ceremonies = parsed.readable()
+    if not ceremonies:
+        raise Failure(
+            description="; ".join(
+                f"{key}: {reason}" for key, reason in parsed.unreadable().items()
+            ),
+            allow_retries=False,
+        )
+    engine = database.engine()
+    per_ceremony = {}
+    malformed = []
+    for source in ceremonies:
+        with engine.begin() as connection:
+            written = write_ceremony(connection, source)
+        for issue in source.issues:
+            context.log.warning(f"{source.partition_key}: skipped malformed row, {issue}")
+        malformed.extend(f"- {source.partition_key}: {issue}" for issue in source.issues)
+        per_ceremony[source.partition_key] = {
+            "nominations_in_source": len(source.nominations),
+            "categories": len(source.categories),
+            "person_ids": len(source.person_names),
+            "film_ids": len(source.film_titles),
+            "malformed_rows": len(source.issues),
+            "source_fingerprint": source.fingerprint(),
+            **written.ceremony.as_metadata("ceremony_rows"),
+            **written.categories.as_metadata("category_rows"),
+        }
+    extra = {"malformed": MetadataValue.md("\n".join(malformed))} if malformed else {}
+    return Output(
+        parsed,
+        data_version=data_version(ceremonies),
+        metadata=counts_metadata(context, per_ceremony, import_settings, extra),
+    )
+
+
+@asset(
+    **PARTITIONED,
+    ins={"ceremony": AssetIn("ceremony")},
+    deps=["people", "movies", "images"],
+    kinds={"python", "sql"},
+    description=(
+        "The ceremony's nominations and their links to people and movies, written in one "
+        "transaction per ceremony after every person and movie row exists, and only when the "
+        "database differs from the source. Nominations the source no longer has are removed."
+    ),
+)
+def nominations(
+    context: AssetExecutionContext,
+    ceremony: ParsedCeremonies,
+    database: FestivalDatabase,
+    import_settings: ImportSettings,
+) -> MaterializeResult:
+    engine = database.engine()
+    per_ceremony = {}
+    summaries = []
+    for source in ceremony.readable():
+        with engine.connect() as connection:
+            in_sync = (
+                nomination_differences(connection, source).ok
+                and link_differences(connection, source).ok
+            )
+        written = None
+        if not in_sync:
+            with engine.begin() as connection:
+                written = write_nominations(connection, source)
+        with engine.connect() as connection:
+            status, summary = ceremony_status(connection, source)
+        summaries.append(summary)
+        context.add_asset_metadata(
+            {"ceremony": source.partition_key, "summary": MetadataValue.md(summary)},
+            partition_key=source.partition_key,
+        )
+        per_ceremony[source.partition_key] = {
+            "nominations": len(source.nominations),
+            "nominations_written": int(written is not None),
+            **(
+                written.nominations if written else UpsertCounts(unchanged=len(source.nominations))
+            ).as_metadata("nominations"),
+            "nominations_deleted": written.nominations_deleted if written else 0,
+            "person_links": sum(len(n.person_ids) for n in source.nominations),
+            "person_links_made": written.person_links.created if written else 0,
+            "film_links": sum(len(n.film_ids) for n in source.nominations),
+            "film_links_made": written.film_links.created if written else 0,
+            **status,
+        }
+    fail_unreadable(ceremony)
+    # What a reader looks for first: which ceremonies, and how their import went.
+    metadata = {
+        "ceremony": ", ".join(per_ceremony),
+        "summary": MetadataValue.md("\n\n".join(summaries[:SUMMARIES_SHOWN])),
+        **counts_metadata(context, per_ceremony, import_settings),
+    }
+    return MaterializeResult(metadata=metadata)

@@ -1,0 +1,87 @@
+"""Where ceremonies come from, and how what the `ceremony` step parsed reaches the steps after
+it."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from dagster import ConfigurableIOManager, ConfigurableResource, InputContext, OutputContext
+from pydantic import Field
+
+from festival_assets.ceremonies.sources.catalog import (
+    PartitionIndex,
+    SourceCatalog,
+    SourceLocations,
+    load_catalog,
+    partition_index,
+)
+from festival_assets.ceremonies.sources.model import ParsedCeremonies, SourceError
+from festival_assets.common.settings import festival_home
+
+
+class CeremonySources(ConfigurableResource):
+    """Where ceremonies come from: the Academy Awards dataset (`FESTIVAL_OSCARS_CSV`, or the
+    pinned upstream file, downloaded once and cached under `DAGSTER_HOME`), and one JSON file
+    per ceremony of any other festival in `FESTIVAL_CEREMONY_DIR`."""
+
+    oscars_csv: str | None = Field(
+        default=None,
+        description="Path of a local oscars.csv; leave empty to use FESTIVAL_OSCARS_CSV.",
+    )
+    ceremony_dir: str | None = Field(
+        default=None,
+        description="Folder of ceremony files; leave empty to use FESTIVAL_CEREMONY_DIR.",
+    )
+
+    def locations(self) -> SourceLocations:
+        ceremony_dir = self.ceremony_dir or os.environ.get("FESTIVAL_CEREMONY_DIR")
+        return SourceLocations(
+            oscars_csv=self.oscars_csv or os.environ.get("FESTIVAL_OSCARS_CSV"),
+            cache_dir=festival_home() / "cache",
+            ceremony_dir=Path(ceremony_dir).expanduser() if ceremony_dir else None,
+        )
+
+    def catalog(self) -> SourceCatalog:
+        return load_catalog(self.locations())
+
+    def partition_index(self) -> PartitionIndex:
+        return partition_index(self.locations())
+
+
+class CeremonyIOManager(ConfigurableIOManager):
+    """Hands the ceremonies parsed by the `ceremony` step to the steps after it, one pickle per
+    partition under `DAGSTER_HOME/storage/ceremony`. The step's output is a dict keyed by
+    partition key, since one run may cover a range of ceremonies; every input is such a dict,
+    for the partitions of the run."""
+
+    base_dir: str | None = Field(
+        default=None, description="Folder of the stored ceremonies; leave empty for DAGSTER_HOME."
+    )
+
+    def folder(self) -> Path:
+        return Path(self.base_dir) if self.base_dir else festival_home() / "storage" / "ceremony"
+
+    def handle_output(self, context: OutputContext, obj: ParsedCeremonies) -> None:
+        folder = self.folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        for partition_key, value in obj.items():
+            with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, folder / f"{partition_key}.pickle")
+
+    def load_input(self, context: InputContext) -> ParsedCeremonies:
+        loaded = ParsedCeremonies()
+        for partition_key in context.asset_partition_keys:
+            path = self.folder() / f"{partition_key}.pickle"
+            try:
+                with path.open("rb") as handle:
+                    loaded[partition_key] = pickle.load(handle)
+            except FileNotFoundError:
+                raise SourceError(
+                    f"{partition_key} has not been read from its source yet: materialize "
+                    "`ceremony` for it first"
+                ) from None
+        return loaded

@@ -1,0 +1,90 @@
+"""People and movies: the two kinds of entity a ceremony names by IMDb id. Each is written once
+per run from the ceremony data alone (so no nomination waits for an external API) and enriched
+later; everything that treats both alike goes through `EntityKind`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Connection, Table
+
+from festival_assets.ceremonies.sources.model import Ceremony
+from festival_assets.db.models import MovieRow, PersonRow, natural_id
+from festival_assets.db.upsert import UpsertCounts, first_alphabetically, upsert
+
+people = PersonRow.__table__
+movies = MovieRow.__table__
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    name: str
+    noun: str
+    table: Table
+    # The column the ceremony's credited name goes to, and the TMDb image of the entity.
+    name_column: str
+    image_kind: str
+    image_path_column: str
+    names_in: Callable[[Ceremony], Mapping[str, str]]
+
+    def entity_id(self, imdb_id: str) -> uuid.UUID:
+        return natural_id(self.noun, imdb_id)
+
+    @property
+    def image_path(self) -> Column[str | None]:
+        return self.table.c[self.image_path_column]
+
+
+PEOPLE = EntityKind(
+    name="people",
+    noun="person",
+    table=people,
+    name_column="name",
+    image_kind="profile",
+    image_path_column="profile_path",
+    names_in=lambda ceremony: ceremony.person_names,
+)
+MOVIES = EntityKind(
+    name="movies",
+    noun="movie",
+    table=movies,
+    name_column="title",
+    image_kind="poster",
+    image_path_column="poster_path",
+    names_in=lambda ceremony: ceremony.film_titles,
+)
+ENTITY_KINDS = (PEOPLE, MOVIES)
+
+
+def person_id(imdb_id: str) -> uuid.UUID:
+    return PEOPLE.entity_id(imdb_id)
+
+
+def movie_id(imdb_id: str) -> uuid.UUID:
+    return MOVIES.entity_id(imdb_id)
+
+
+def write_entities(
+    connection: Connection, kind: EntityKind, names: Mapping[str, str]
+) -> UpsertCounts:
+    """Make sure a row exists for every IMDb id. An entity credited under several names keeps
+    the alphabetically first, whichever ceremony is written first."""
+    rows = [
+        {
+            "id": kind.entity_id(imdb_id),
+            "imdb_id": imdb_id,
+            kind.name_column: name,
+            "tmdb_status": "pending",
+        }
+        for imdb_id, name in names.items()
+    ]
+    return upsert(
+        connection,
+        kind.table,
+        rows,
+        key=["imdb_id"],
+        update=[kind.name_column],
+        merge={kind.name_column: first_alphabetically},
+    )

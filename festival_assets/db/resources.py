@@ -1,0 +1,32 @@
+"""The application database as a Dagster resource."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import ConfigurableResource
+from pydantic import Field
+from sqlalchemy import Engine
+
+from festival_assets.common.settings import festival_home
+from festival_assets.db.engine import engine_for
+
+
+def default_database_url() -> str:
+    return os.environ.get("FESTIVAL_DATABASE_URL") or f"sqlite:///{festival_home() / 'festival.db'}"
+
+
+class FestivalDatabase(ConfigurableResource):
+    """The application database: `FESTIVAL_DATABASE_URL`, or a SQLite file under `DAGSTER_HOME`.
+    Its schema is brought to the newest migration before the first use in a process."""
+
+    url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the application database. Leave empty to use "
+            "FESTIVAL_DATABASE_URL (where credentials belong) or the embedded SQLite file."
+        ),
+    )
+
+    def engine(self) -> Engine:
+        return engine_for(self.url or default_database_url())

@@ -1,0 +1,122 @@
+"""People and movies: a row for every IMDb id the run's ceremonies name, from the ceremony data
+alone, so no nomination ever waits for an external API; then enriched from TMDb. One step makes
+both, so their lookups share one pool of workers and one rate limiter."""
+
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+
+from dagster import (
+    AssetExecutionContext,
+    AssetIn,
+    AssetKey,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    multi_asset,
+)
+
+from festival_assets.ceremonies.sources.model import ParsedCeremonies
+from festival_assets.common.metadata import counts_metadata
+from festival_assets.common.partitions import PARTITIONED
+from festival_assets.common.settings import ImportSettings
+from festival_assets.db.entities import ENTITY_KINDS, write_entities
+from festival_assets.db.resources import FestivalDatabase
+from festival_assets.tmdb.client import TMDbAuthError
+from festival_assets.tmdb.enrichment import EnrichmentCounts, enrich
+from festival_assets.tmdb.resources import TMDbResource
+
+DESCRIPTIONS = {
+    "people": (
+        "Everyone the ceremony names by IMDb id (companies and unknown nominees stay on their "
+        "nominations), enriched from TMDb: birthday, biography, department, profile photo path."
+    ),
+    "movies": (
+        "Every film the ceremony names by IMDb id, enriched from TMDb: release date, runtime, "
+        "overview, genres, poster and backdrop paths."
+    ),
+}
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            kind.name,
+            deps=["ceremony"],
+            kinds={"python", "sql"},
+            description=DESCRIPTIONS[kind.name],
+            skippable=True,
+        )
+        for kind in ENTITY_KINDS
+    ],
+    ins={"ceremony": AssetIn("ceremony")},
+    can_subset=True,
+    pool="tmdb",
+    **PARTITIONED,
+)
+def people_and_movies(
+    context: AssetExecutionContext,
+    ceremony: ParsedCeremonies,
+    database: FestivalDatabase,
+    tmdb: TMDbResource,
+    import_settings: ImportSettings,
+) -> Iterator[MaterializeResult]:
+    engine = database.engine()
+    selected = [kind for kind in ENTITY_KINDS if AssetKey(kind.name) in context.selected_asset_keys]
+    per_ceremony: dict[str, dict[str, dict[str, int]]] = {kind.name: {} for kind in selected}
+    names: dict[str, dict[str, str]] = {kind.name: {} for kind in selected}
+    for source in ceremony.readable():
+        for kind in selected:
+            of_ceremony = kind.names_in(source)
+            per_ceremony[kind.name][source.partition_key] = {kind.name: len(of_ceremony)}
+            merge_names(names[kind.name], of_ceremony)
+    # Once per run, whatever the number of ceremonies that name the same person or movie.
+    with engine.begin() as connection:
+        rows = {kind.name: write_entities(connection, kind, names[kind.name]) for kind in selected}
+    wanted = {name: set(ids) for name, ids in names.items()}
+
+    skipped = tmdb.missing_credentials_reason()
+    outcome: dict[str, EnrichmentCounts] = {}
+    requests = 0
+    if skipped is None:
+        client = tmdb.client()
+        try:
+            outcome = enrich(
+                engine,
+                client,
+                [(kind, wanted[kind.name]) for kind in selected],
+                force=import_settings.force_update,
+                refresh_after=timedelta(days=tmdb.refresh_after_days),
+                concurrency=tmdb.concurrency,
+            )
+        except TMDbAuthError as error:
+            raise Failure(description=str(error), allow_retries=False) from None
+        finally:
+            requests = client.requests_made
+            client.close()
+    else:
+        context.log.warning(f"TMDb enrichment skipped: {skipped}")
+
+    for kind in selected:
+        enrichment: dict[str, object] = {
+            **rows[kind.name].as_metadata("rows"),
+            **(
+                {"enrichment": f"skipped: {skipped}"}
+                if skipped
+                else {**outcome[kind.name].as_metadata(), "tmdb_requests_of_step": requests}
+            ),
+        }
+        key = AssetKey(kind.name)
+        yield MaterializeResult(
+            asset_key=key,
+            metadata=counts_metadata(
+                context, per_ceremony[kind.name], import_settings, enrichment, asset_key=key
+            ),
+        )
+
+
+def merge_names(names: dict[str, str], more: Mapping[str, str]) -> None:
+    """Add `more` to `names`, keeping the alphabetically first name of an id named twice, as
+    the database does."""
+    for imdb_id, name in more.items():
+        if imdb_id not in names or name < names[imdb_id]:
+            names[imdb_id] = name

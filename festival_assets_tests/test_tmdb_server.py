@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import csv
 import http.client
 import io
@@ -18,15 +19,24 @@ from typing import Any
 
 import pytest
 import requests
+import yaml
 from PIL import Image
 
 from festival_assets.devtools.tmdb_server import (
     HUGE_IMAGE_BYTES,
     Catalog,
     LocalTMDbServer,
+    main,
 )
 
 OSCARS_CSV = Path("/work/shared/data/oscar_data/oscars.csv")
+AWARD_EVENTS_DIR = Path("/work/shared/data/imdb_awards/events")
+GOLDEN_GLOBES = AWARD_EVENTS_DIR / "ev0000292.yml"
+GAME_OF_THRONES = "tt0944947"
+MAD_MEN = "tt0804503"
+PARASITE = "tt6751668"
+BRIANS_SONG = "tt0067767"
+SUCCESSION = "tt7660850"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 FIND_KEYS = {
@@ -101,6 +111,43 @@ MOVIE_KEYS = {
     "tagline",
     "title",
     "video",
+    "vote_average",
+    "vote_count",
+}
+FIND_TV_KEYS = {
+    "adult",
+    "backdrop_path",
+    "id",
+    "name",
+    "original_name",
+    "overview",
+    "poster_path",
+    "media_type",
+    "original_language",
+    "genre_ids",
+    "popularity",
+    "first_air_date",
+    "vote_average",
+    "vote_count",
+    "origin_country",
+}
+TV_KEYS = {
+    "adult",
+    "backdrop_path",
+    "first_air_date",
+    "genres",
+    "id",
+    "last_air_date",
+    "name",
+    "number_of_episodes",
+    "number_of_seasons",
+    "origin_country",
+    "original_language",
+    "original_name",
+    "overview",
+    "popularity",
+    "poster_path",
+    "status",
     "vote_average",
     "vote_count",
 }
@@ -241,7 +288,17 @@ def test_movie_details_by_tmdb_id_and_imdb_id(
 
 @pytest.mark.parametrize(
     "path",
-    ["/person/999", "/person/nm0000001", "/movie/1", "/movie/tt0000003", "/tv/1", "/", "/person"],
+    [
+        "/person/999",
+        "/person/nm0000001",
+        "/movie/1",
+        "/movie/tt0000003",
+        "/tv/1",
+        "/",
+        "/person",
+        "/person/\u00b2",
+        "/movie/tt\u0663",
+    ],
 )
 def test_not_found(server: LocalTMDbServer, session: requests.Session, path: str) -> None:
     response = api_get(session, server, path)
@@ -652,26 +709,330 @@ def test_catalog_from_oscars_csv(session: requests.Session) -> None:
             assert Image.open(io.BytesIO(image.content)).width == 342
 
 
+@pytest.fixture(scope="module")
+def tv_catalog() -> Catalog:
+    # The film and Game of Thrones share TMDb id 1399, as a movie and a TV series do on TMDb.
+    return Catalog(
+        people={"nm0000001": {"name": "Fred Astaire"}},
+        movies={"tt0000001": {"title": "Carmencita", "_year": 1894, "id": 1399}},
+        tv={
+            GAME_OF_THRONES: {"name": "Game of Thrones", "_year": 2011, "id": 1399},
+            MAD_MEN: {"name": "Mad Men", "_year": 2007, "_kind": "documentary"},
+        },
+    )
+
+
+@pytest.fixture()
+def tv_server(tv_catalog: Catalog) -> Iterator[LocalTMDbServer]:
+    with LocalTMDbServer(catalog=tv_catalog) as srv:
+        yield srv
+
+
+def test_find_tv_title(tv_server: LocalTMDbServer, session: requests.Session) -> None:
+    body = find(session, tv_server, GAME_OF_THRONES)
+    assert body["movie_results"] == body["person_results"] == []
+    [series] = body["tv_results"]
+    assert set(series) == FIND_TV_KEYS
+    assert series["id"] == 1399 and series["media_type"] == "tv"
+    assert series["name"] == series["original_name"] == "Game of Thrones"
+    assert series["first_air_date"] == "" or series["first_air_date"].startswith("2011-")
+    assert all(isinstance(genre_id, int) for genre_id in series["genre_ids"])
+    assert isinstance(series["origin_country"], list)
+    assert find(session, tv_server, "tt0000001")["tv_results"] == []
+
+
+def test_tv_details(tv_server: LocalTMDbServer, session: requests.Session) -> None:
+    [found] = find(session, tv_server, MAD_MEN)["tv_results"]
+    response = api_get(session, tv_server, f"/tv/{found['id']}")
+    assert response.status_code == 200
+    series = response.json()
+    assert set(series) >= TV_KEYS
+    assert "title" not in series and "release_date" not in series
+    assert series["id"] == found["id"] > 100_000_000
+    assert series["name"] == series["original_name"] == found["name"] == "Mad Men"
+    assert series["poster_path"] == found["poster_path"]
+    assert all(set(genre) == {"id", "name"} for genre in series["genres"])
+    assert series["genres"][0] == {"id": 99, "name": "Documentary"}
+    assert isinstance(series["number_of_seasons"], int) and series["number_of_seasons"] >= 1
+    assert series["first_air_date"] == "" or series["first_air_date"].startswith("2007-")
+    if series["last_air_date"] is not None:
+        assert series["last_air_date"] >= series["first_air_date"]
+    assert series == tv_server.catalog.tv(MAD_MEN)
+
+
+def test_movie_and_tv_ids_are_separate(
+    tv_server: LocalTMDbServer, session: requests.Session
+) -> None:
+    assert api_get(session, tv_server, "/movie/1399").json()["title"] == "Carmencita"
+    assert api_get(session, tv_server, "/tv/1399").json()["name"] == "Game of Thrones"
+    assert api_get(session, tv_server, "/movie/tt0000001").json()["id"] == 1399
+    mad_men = tv_server.catalog.tv(MAD_MEN)
+    assert mad_men is not None
+    for path in (f"/movie/{mad_men['id']}", "/tv/500001", "/tv/100001", "/tv/tt0804503"):
+        response = api_get(session, tv_server, path)
+        assert (response.status_code, response.json()) == (404, NOT_FOUND), path
+    default_movie = Catalog(movies={MAD_MEN: {}}).movie(MAD_MEN)
+    assert default_movie is not None and default_movie["id"] != mad_men["id"]
+
+
+@pytest.mark.parametrize("imdb_id", [GAME_OF_THRONES, MAD_MEN, "tt0000009"])
+def test_movie_by_imdb_id_of_tv_or_unknown_title(
+    tv_server: LocalTMDbServer, session: requests.Session, imdb_id: str
+) -> None:
+    response = api_get(session, tv_server, f"/movie/{imdb_id}")
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+def test_tv_images(tv_server: LocalTMDbServer, session: requests.Session) -> None:
+    series = tv_server.catalog.tv(GAME_OF_THRONES)
+    assert series is not None and series["poster_path"] and series["backdrop_path"]
+    assert tv_server.catalog.image_kind(series["poster_path"]) == "poster"
+    poster = session.get(f"{tv_server.image_url}/w342{series['poster_path']}", timeout=10)
+    assert poster.status_code == 200 and poster.headers["Content-Type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(poster.content))
+    image.load()
+    assert (image.format, image.size) == ("JPEG", (342, 513))
+    backdrop = session.get(f"{tv_server.image_url}/w780{series['backdrop_path']}", timeout=10)
+    assert Image.open(io.BytesIO(backdrop.content)).size == (780, 439)
+
+
+def test_catalog_tv_direct(tv_catalog: Catalog) -> None:
+    assert tv_catalog.tv_ids == {GAME_OF_THRONES, MAD_MEN}
+    assert tv_catalog.movie_ids == {"tt0000001"}
+    assert tv_catalog.knows(MAD_MEN) and tv_catalog.movie(MAD_MEN) is None
+    assert tv_catalog.tv("tt0000001") is None and tv_catalog.tv("nm0000001") is None
+    assert tv_catalog.tv_by_tmdb_id(1399) == tv_catalog.tv(GAME_OF_THRONES)
+    assert tv_catalog.movie_by_tmdb_id(1399) == tv_catalog.movie("tt0000001")
+    assert "tv=2" in repr(tv_catalog)
+    with pytest.raises(ValueError, match="both a movie and a TV title"):
+        Catalog(movies={MAD_MEN: {}}, tv={MAD_MEN: {}})
+    with pytest.raises(ValueError):
+        Catalog(tv={"nm0000001": {}})
+    with pytest.raises(ValueError):
+        Catalog(tv={MAD_MEN: {"id": 7}, GAME_OF_THRONES: {"id": 7}})
+    partly_missing = Catalog(tv={MAD_MEN: {}}, missing=[MAD_MEN, "tt0000009"])
+    assert partly_missing.missing_ids == {"tt0000009"}
+
+
+def test_catalog_merged() -> None:
+    first = Catalog(movies={"tt0000001": {"title": "First"}}, missing=["tt0000003", "nm0000003"])
+    second = Catalog(
+        people={"nm0000001": {"name": "Fred Astaire"}},
+        movies={"tt0000001": {"title": "Second"}, "tt0000002": {"title": "Film"}},
+        tv={"tt0000003": {"name": "Series"}},
+    )
+    third = Catalog(tv={"tt0000001": {"name": "Not a series"}}, missing=["nm0000004"])
+    merged = Catalog.merged(first, second, third)
+    assert merged.person_ids == {"nm0000001"}
+    assert merged.movie_ids == {"tt0000001", "tt0000002"}
+    assert merged.tv_ids == {"tt0000003"}
+    assert merged.missing_ids == {"nm0000003", "nm0000004"}
+    movie = merged.movie("tt0000001")
+    series = merged.tv("tt0000003")
+    assert movie is not None and movie["title"] == "First"
+    assert series is not None and series["name"] == "Series"
+    assert merged.image_files() == first.image_files() | second.image_files()
+
+
 @pytest.mark.skipif(not OSCARS_CSV.exists(), reason="Oscars dataset not available")
-def test_cli_serves_until_terminated() -> None:
+def test_catalog_from_oscars_csv_tv_every() -> None:
+    films = Catalog.from_oscars_csv(OSCARS_CSV)
+    mixed = Catalog.from_oscars_csv(OSCARS_CSV, tv_every=5)
+    assert mixed.movie_ids | mixed.tv_ids == films.movie_ids
+    assert not mixed.movie_ids & mixed.tv_ids
+    assert len(mixed.tv_ids) == len(films.movie_ids) // 5
+    assert mixed.missing_ids == films.missing_ids and mixed.person_ids == films.person_ids
+    for imdb_id in mixed.tv_ids:
+        series = mixed.tv(imdb_id)
+        film = films.movie(imdb_id)
+        assert series is not None and film is not None
+        assert series["name"] == film["title"]
+        assert series["first_air_date"][:4] in ("", film["release_date"][:4])
+    assert not Catalog.from_oscars_csv(OSCARS_CSV, tv_every=0).tv_ids
+
+
+def event_titles() -> dict[str, set[str]]:
+    """The ``tt`` ids of each award event file, read independently of the server."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    titles: dict[str, set[str]] = {}
+    for path in sorted(AWARD_EVENTS_DIR.glob("*.yml")):
+        with path.open(encoding="utf-8") as fh:
+            event = yaml.load(fh, Loader=loader)
+        ids: set[str] = set()
+        for awards in event.values():
+            for categories in awards.values():
+                for nominations in categories.values():
+                    ids.update(nominations["nominee"])
+                    ids.update(nominations["winner"])
+        titles[path.stem] = ids
+    return titles
+
+
+@pytest.fixture(scope="module")
+def events_catalog() -> tuple[Catalog, float]:
+    """The catalog of every award event file, with TMDb knowing every title, and the seconds
+    its construction took."""
+    started = time.perf_counter()
+    catalog = Catalog.from_award_events(AWARD_EVENTS_DIR, missing_every=0)
+    return catalog, time.perf_counter() - started
+
+
+@pytest.mark.skipif(not AWARD_EVENTS_DIR.exists(), reason="award events not available")
+def test_catalog_from_award_events(events_catalog: tuple[Catalog, float]) -> None:
+    catalog, seconds = events_catalog
+    assert seconds < 3.0
+    titles = event_titles()
+    assert len(titles) == 5
+    all_titles = set().union(*titles.values())
+    assert len(all_titles) == 22_129
+    assert all(re.fullmatch(r"tt\d+", i) for i in all_titles)
+    assert not catalog.person_ids and not catalog.missing_ids
+    assert not catalog.movie_ids & catalog.tv_ids
+    assert catalog.movie_ids | catalog.tv_ids == all_titles
+    assert len(catalog.movie_ids) + len(catalog.tv_ids) == len(all_titles)
+
+    assert {GAME_OF_THRONES, MAD_MEN} <= catalog.tv_ids
+    assert {PARASITE, BRIANS_SONG} <= catalog.movie_ids
+    assert SUCCESSION in catalog.tv_ids  # also named by BAFTA's "memorable moment" award
+    cannes_only = titles["ev0000147"] - set().union(
+        *(ids for event, ids in titles.items() if event != "ev0000147")
+    )
+    assert cannes_only and not cannes_only & catalog.tv_ids
+    assert 0.1 < len(catalog.tv_ids) / len(titles["ev0000123"] | titles["ev0000292"]) < 0.5
+    parasite = catalog.movie(PARASITE)
+    assert parasite is not None and parasite["release_date"][:4] in ("", "2019")
+
+
+def test_catalog_from_award_events_rules(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        Catalog.from_award_events(tmp_path)
+    (tmp_path / "ev0000001.yml").write_text(
+        "'2001':\n"
+        "  golden globe:\n"
+        "    best television series - drama: {nominee: [tt0000001, tt0000002], winner: []}\n"
+        "    best motion picture made for television: {nominee: [tt0000003], winner: []}\n"
+        "    best miniseries or motion picture made for television:\n"
+        "      {nominee: [tt0000004], winner: [tt0000004]}\n"
+        "  lew grade award:\n"
+        "    lew grade award: {nominee: [tt0000001], winner: [tt0000001]}\n"
+        "'1999':\n"
+        "  bafta tv award:\n"
+        "    best drama series: {nominee: [tt0000001, tt0000005, tt0000020], winner: []}\n"
+    )
+    (tmp_path / "ev0000002.yml").write_text(
+        "'2003':\n"
+        "  golden bear:\n"
+        "    best documentary: {nominee: [tt0000002, tt0000006], winner: [tt0000006]}\n"
+        "  berlinale series award:\n"
+        "    berlinale series award: {nominee: [tt0000006], winner: []}\n"
+    )
+    (tmp_path / "notes.txt").write_text("not an event file")
+    catalog = Catalog.from_award_events(tmp_path)
+    assert catalog.tv_ids == {"tt0000001", "tt0000004", "tt0000005"}
+    assert catalog.movie_ids == {"tt0000002", "tt0000003", "tt0000006"}
+    assert catalog.missing_ids == {"tt0000020"}
+    first = catalog.tv("tt0000001")
+    documentary = catalog.movie("tt0000006")
+    assert first is not None and first["first_air_date"][:4] in ("", "1999")
+    assert documentary is not None and documentary["genres"][0]["name"] == "Documentary"
+    every = Catalog.from_award_events(tmp_path, missing_every=0)
+    assert every.tv_ids == catalog.tv_ids | {"tt0000020"}
+
+
+@pytest.mark.skipif(
+    not (OSCARS_CSV.exists() and AWARD_EVENTS_DIR.exists()), reason="datasets not available"
+)
+def test_server_over_oscars_and_award_events(
+    events_catalog: tuple[Catalog, float], session: requests.Session
+) -> None:
+    events, _ = events_catalog
+    oscars = Catalog.from_oscars_csv(OSCARS_CSV)
+    catalog = Catalog.merged(oscars, events)
+    assert catalog.person_ids == oscars.person_ids
+    assert catalog.movie_ids >= oscars.movie_ids
+    assert catalog.tv_ids == events.tv_ids - oscars.movie_ids
+    assert catalog.movie_ids | catalog.tv_ids == oscars.movie_ids | events.movie_ids | events.tv_ids
+    with LocalTMDbServer(catalog=catalog) as server:
+        [series] = find(session, server, GAME_OF_THRONES)["tv_results"]
+        assert find(session, server, GAME_OF_THRONES)["movie_results"] == []
+        [film] = find(session, server, PARASITE)["movie_results"]
+        assert find(session, server, PARASITE)["tv_results"] == []
+        assert api_get(session, server, f"/movie/{PARASITE}").json()["id"] == film["id"]
+        assert api_get(session, server, f"/movie/{GAME_OF_THRONES}").status_code == 404
+        assert api_get(session, server, f"/tv/{series['id']}").status_code == 200
+        assert api_get(session, server, f"/movie/{series['id']}").status_code == 404
+        oscar_film = catalog.movie("tt0019217")
+        assert oscar_film is not None and oscar_film["title"] == "The Noose"
+
+
+def test_request_counts_by_endpoint_and_status(
+    tv_server: LocalTMDbServer, session: requests.Session
+) -> None:
+    find(session, tv_server, GAME_OF_THRONES)
+    find(session, tv_server, "tt0000009")
+    api_get(session, tv_server, "/person/100001")
+    api_get(session, tv_server, "/movie/1399")
+    api_get(session, tv_server, "/movie/tt0000001")
+    api_get(session, tv_server, f"/movie/{MAD_MEN}")
+    api_get(session, tv_server, "/tv/1399")
+    api_get(session, tv_server, "/tv/1")
+    api_get(session, tv_server, "/configuration")
+    api_get(session, tv_server, "/movie/abc")
+    api_get(session, tv_server, "/discover/movie")
+    session.get(f"{tv_server.api_url}/tv/1399", timeout=10)
+    session.get(f"{tv_server.base_url}/favicon.ico", timeout=10)
+    series = tv_server.catalog.tv(GAME_OF_THRONES)
+    assert series is not None
+    poster = f"{tv_server.image_url}/w92{series['poster_path']}"
+    etag = session.get(poster, timeout=10).headers["ETag"]
+    session.get(poster, headers={"If-None-Match": etag}, timeout=10)
+    counts = tv_server.counts
+    kinds = {
+        kind: counts[kind]
+        for kind in (
+            "find",
+            "person",
+            "movie_by_tmdb_id",
+            "movie_by_imdb_id",
+            "tv",
+            "configuration",
+            "images",
+            "other",
+        )
+    }
+    assert kinds == {
+        "find": 2,
+        "person": 1,
+        "movie_by_tmdb_id": 1,
+        "movie_by_imdb_id": 2,
+        "tv": 3,
+        "configuration": 1,
+        "images": 2,
+        "other": 3,
+    }
+    assert counts.movie == 3 and counts.api == 12
+    assert counts.statuses == {200: 8, 304: 1, 401: 1, 404: 5}
+    assert counts.not_found == 5 and counts.unauthorized == 1
+    as_dict = counts.as_dict()
+    assert as_dict["statuses"] == {200: 8, 304: 1, 401: 1, 404: 5}
+    assert type(as_dict["statuses"]) is dict and type(as_dict["paths"]) is dict
+    assert as_dict["paths"]["/3/tv/1399"] == 2
+    json.dumps(as_dict)
+    tv_server.reset_counts()
+    assert not tv_server.counts.statuses and tv_server.counts.tv == 0
+
+
+@contextlib.contextmanager
+def cli_server(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """The command-line server started with ``args`` and its first output line; killed on
+    exit unless the test stopped it."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "festival_assets.devtools.tmdb_server",
-            "--oscars-csv",
-            str(OSCARS_CSV),
-            "--port",
-            "0",
-            "--latency-ms",
-            "1",
-            "--api-key",
-            "cli-key",
-        ],
+        [sys.executable, "-m", "festival_assets.devtools.tmdb_server", "--port", "0", *args],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -680,7 +1041,27 @@ def test_cli_serves_until_terminated() -> None:
     )
     try:
         assert process.stdout is not None
-        first_line = process.stdout.readline()
+        yield process, process.stdout.readline()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def terminate_cli(process: subprocess.Popen[str]) -> tuple[str, dict[str, Any]]:
+    """Stop the server with SIGTERM; its output and the counts it printed."""
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert err == ""
+    counts_line = next(line for line in out.splitlines() if "counts" in line)
+    return out, json.loads(counts_line.split("counts", 1)[1])
+
+
+@pytest.mark.skipif(not OSCARS_CSV.exists(), reason="Oscars dataset not available")
+def test_cli_serves_until_terminated() -> None:
+    args = ["--oscars-csv", str(OSCARS_CSV), "--latency-ms", "1", "--api-key", "cli-key"]
+    with cli_server(*args) as (process, first_line):
         match = re.search(r"api_url=(\S+) image_url=(\S+)", first_line)
         assert match, first_line
         api_url, image_url = match.groups()
@@ -691,18 +1072,41 @@ def test_cli_serves_until_terminated() -> None:
         )
         assert response.status_code == 200 and response.json()["person_results"]
         assert image_url == api_url[: -len("/3")] + "/t/p"
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, err
-    assert err == ""
-    counts_line = next(line for line in out.splitlines() if "counts" in line)
-    counts = json.loads(counts_line.split("counts", 1)[1])
+        out, counts = terminate_cli(process)
     assert counts["find"] == 1 and counts["api"] == 1
     assert "cli-key" not in out
+
+
+@pytest.mark.skipif(
+    not (OSCARS_CSV.exists() and AWARD_EVENTS_DIR.exists()), reason="datasets not available"
+)
+def test_cli_serves_oscars_and_award_events(tmp_path: Path) -> None:
+    # The Golden Globes alone: the five files would make the test needlessly slow.
+    (tmp_path / GOLDEN_GLOBES.name).symlink_to(GOLDEN_GLOBES)
+    args = ["--oscars-csv", str(OSCARS_CSV), "--award-events-dir", str(tmp_path)]
+    with cli_server(*args) as (process, first_line):
+        match = re.search(r"api_url=(\S+) .* people=(\d+) movies=(\d+) tv=(\d+)", first_line)
+        assert match, first_line
+        api_url = match.group(1)
+        people, movies, tv = map(int, match.groups()[1:])
+        assert people == 7559 and movies > 4709 and tv > 500
+        params = {"external_source": "imdb_id", "api_key": "test-api-key"}
+        oscars_person = requests.get(f"{api_url}/find/nm0001932", params=params, timeout=10)
+        assert oscars_person.json()["person_results"]
+        series = requests.get(f"{api_url}/find/{GAME_OF_THRONES}", params=params, timeout=10)
+        [found] = series.json()["tv_results"]
+        details = requests.get(f"{api_url}/tv/{found['id']}", params=params, timeout=10)
+        assert details.status_code == 200 and details.json()["name"] == found["name"]
+        _, counts = terminate_cli(process)
+    assert (counts["find"], counts["tv"], counts["api"]) == (2, 1, 3)
+    assert counts["statuses"] == {"200": 3}
+
+
+def test_cli_needs_a_source(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--port", "0"])
+    assert exit_info.value.code == 2
+    assert "--oscars-csv" in capsys.readouterr().err
 
 
 def test_unexpected_error_gives_500(session: requests.Session) -> None:

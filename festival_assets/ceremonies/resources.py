@@ -18,7 +18,7 @@ from festival_assets.ceremonies.sources.catalog import (
     load_catalog,
     partition_index,
 )
-from festival_assets.ceremonies.sources.model import ParsedCeremonies, SourceError
+from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies, SourceError
 from festival_assets.common.settings import festival_home
 
 
@@ -46,6 +46,9 @@ class CeremonySources(ConfigurableResource):
 
     def catalog(self) -> SourceCatalog:
         return load_catalog(self.locations())
+
+    def ceremony(self, partition_key: str) -> Ceremony:
+        return self.catalog().ceremony(partition_key)
 
     def partition_index(self) -> PartitionIndex:
         return partition_index(self.locations())

@@ -1,14 +1,29 @@
 """A local, TMDb-compatible HTTP server for tests, development and benchmarks.
 
-It imitates the parts of TMDb API v3 (``/3/configuration``, ``/3/find``, ``/3/person``,
-``/3/movie``) and of its image CDN (``/t/p/{size}/{file}``) that festival_assets uses, with
-TMDb's response shapes, authentication, rate limiting and injectable faults.
+It imitates the parts of TMDb API v3 and of its image CDN that festival_assets uses, with
+TMDb's response shapes, authentication (``api_key`` query parameter or ``Authorization:
+Bearer`` read access token), rate limiting (429 with ``Retry-After``), added latency and
+injectable faults. GET and HEAD:
+
+- ``/3/configuration``: image base URL and sizes.
+- ``/3/find/{external_id}?external_source=imdb_id``: an ``nm`` id in ``person_results``, a
+  ``tt`` film in ``movie_results``, a ``tt`` TV title in ``tv_results``; unknown ids give
+  five empty arrays.
+- ``/3/person/{tmdb_id}``: person details.
+- ``/3/movie/{tmdb_id}`` and ``/3/movie/{imdb_id}``: movie details (404 for a TV title).
+- ``/3/tv/{tmdb_id}``: TV series details (movie and TV ids are separate id spaces).
+- ``/t/p/{size}/{file}``: JPEG posters, backdrops and profile pictures of the catalog.
+
+Anything else answers TMDb's 404 document. A ``Catalog`` comes from the Oscars dataset
+(``Catalog.from_oscars_csv``), IMDb-Awards event files (``Catalog.from_award_events``) or
+both (``Catalog.merged``).
 
     with LocalTMDbServer(catalog=Catalog.from_oscars_csv(path)) as server:
         requests.get(f"{server.api_url}/find/nm0000001",
                      params={"external_source": "imdb_id", "api_key": server.api_key})
 
-Command line: ``python -m festival-tmdb-server --oscars-csv PATH [--port 8765]``.
+Command line: ``festival-tmdb-server [--oscars-csv PATH] [--award-events-dir DIR]
+[--port 8765]`` (at least one of the two sources).
 """
 
 from __future__ import annotations
@@ -32,13 +47,15 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import yaml
 from PIL import Image, ImageDraw
 
 __all__ = [
@@ -52,11 +69,15 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PERSON_ID_RE = re.compile(r"^nm\d+$")
-MOVIE_ID_RE = re.compile(r"^tt\d+$")
+PERSON_ID_RE = re.compile(r"^nm[0-9]+\Z")
+MOVIE_ID_RE = re.compile(r"^tt[0-9]+\Z")
+TMDB_ID_RE = re.compile(r"^[0-9]+\Z")
 
 PERSON_TMDB_ID_BASE = 100_000
 MOVIE_TMDB_ID_BASE = 500_000
+# Above every default movie id (IMDb title numbers have at most 8 digits), so that a TV id is
+# never also a movie id.
+TV_TMDB_ID_BASE = 200_000_000
 
 POSTER_SIZES = ["w92", "w154", "w185", "w342", "w500", "w780", "original"]
 PROFILE_SIZES = ["w45", "w185", "h632", "original"]
@@ -85,7 +106,13 @@ MOVIE_GENRES = [
     (27, "Horror"), (10402, "Music"), (9648, "Mystery"), (10749, "Romance"),
     (878, "Science Fiction"), (53, "Thriller"), (10752, "War"), (37, "Western"),
 ]  # fmt: skip
-_GENRE_NAMES = dict(MOVIE_GENRES)
+TV_GENRES = [
+    (10759, "Action & Adventure"), (16, "Animation"), (35, "Comedy"), (80, "Crime"),
+    (99, "Documentary"), (18, "Drama"), (10751, "Family"), (10762, "Kids"), (9648, "Mystery"),
+    (10763, "News"), (10764, "Reality"), (10765, "Sci-Fi & Fantasy"), (10766, "Soap"),
+    (10767, "Talk"), (10768, "War & Politics"), (37, "Western"),
+]  # fmt: skip
+_GENRE_NAMES = dict(MOVIE_GENRES + TV_GENRES)
 
 _CITIES = [
     "Los Angeles, California, USA", "New York City, New York, USA", "London, England, UK",
@@ -94,6 +121,8 @@ _CITIES = [
     "Sydney, New South Wales, Australia", "Mumbai, Maharashtra, India", "Madrid, Spain",
 ]  # fmt: skip
 _FOREIGN_LANGUAGES = ["fr", "it", "ja", "es", "de", "sv", "da", "pl", "ko", "pt", "ru", "cs"]
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 
@@ -242,6 +271,60 @@ def _default_movie(imdb_id: str, seed: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _default_tv(imdb_id: str, seed: Mapping[str, Any]) -> dict[str, Any]:
+    h = _hash64(imdb_id)
+    name = seed.get("name") or f"Series {imdb_id}"
+    year = seed.get("_year") or 1950 + h % 75
+    kind = seed.get("_kind")
+    seasons = 1 + (h >> 8) % 8
+    last_year = min(2025, year + seasons - 1)
+    first_air_date = ""
+    last_air_date = None
+    if h % 20:
+        first_air_date = f"{year:04d}-{1 + (h >> 12) % 12:02d}-{1 + (h >> 16) % 28:02d}"
+        last_air_date = f"{last_year:04d}-{1 + (h >> 20) % 12:02d}-{1 + (h >> 24) % 28:02d}"
+    in_production = last_year == 2025 and (h >> 28) % 2 == 0
+    genre_ids = [
+        TV_GENRES[(h >> (30 + 4 * i)) % len(TV_GENRES)][0] for i in range(1 + (h >> 42) % 3)
+    ]
+    if kind == "documentary":
+        genre_ids.insert(0, 99)
+    elif kind == "animation":
+        genre_ids.insert(0, 16)
+    genre_ids = list(dict.fromkeys(genre_ids))
+    return {
+        "adult": False,
+        "backdrop_path": _image_path("b", imdb_id, 5),
+        "created_by": [],
+        "episode_run_time": [25 + 5 * ((h >> 46) % 8)],
+        "first_air_date": first_air_date,
+        "genres": [{"id": gid, "name": _GENRE_NAMES[gid]} for gid in genre_ids],
+        "homepage": "",
+        "id": TV_TMDB_ID_BASE + _digits(imdb_id),
+        "in_production": in_production,
+        "languages": ["en"],
+        "last_air_date": last_air_date,
+        "name": name,
+        "networks": [],
+        "number_of_episodes": seasons * (6 + (h >> 50) % 18),
+        "number_of_seasons": seasons,
+        "origin_country": ["GB" if (h >> 54) % 3 == 0 else "US"],
+        "original_language": "en",
+        "original_name": name,
+        "overview": f"{name} is an award-nominated television series.",
+        "popularity": round(0.6 + (h >> 20) % 60_000 / 1000, 3),
+        "poster_path": _image_path("p", imdb_id, 7),
+        "production_companies": [],
+        "production_countries": [],
+        "spoken_languages": [],
+        "status": "Returning Series" if in_production else "Ended",
+        "tagline": "",
+        "type": "Miniseries" if seasons == 1 else "Scripted",
+        "vote_average": round(5.0 + (h >> 24) % 50 / 10, 1),
+        "vote_count": (h >> 34) % 20_000,
+    }
+
+
 def _department(klass: str, category: str) -> str:
     c = category.upper()
     rules = [
@@ -275,6 +358,36 @@ def _film_kind(category: str) -> str | None:
     return None
 
 
+_TV_WORDS_RE = re.compile(r"\b(?:tv|television|(?:mini)?series)\b")
+# TMDb files a motion picture made for television as a movie.
+_TV_MOVIE_RE = re.compile(r"\b(?:motion picture|movie|film)s? made for (?:television|tv)\b")
+
+
+@functools.cache
+def _is_tv_category(award: str, category: str) -> bool:
+    """Whether an award category of the IMDb-Awards files rewards television: its award or
+    category name says "tv", "television", "series", "miniseries" or "mini-series", not
+    counting "motion picture made for television" (Golden Globes' TV-movie categories)."""
+    text = _TV_MOVIE_RE.sub("", f"{award}\n{category}".lower())
+    return _TV_WORDS_RE.search(text) is not None
+
+
+def _award_categories(
+    paths: Iterable[Path],
+) -> Iterator[tuple[int | None, str, str, set[str]]]:
+    """``(ceremony year, award, category, ids named)`` for every category of IMDb-Awards
+    event files."""
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            event = yaml.load(fh, Loader=_YAML_LOADER) or {}
+        for year, awards in event.items():
+            for award, categories in (awards or {}).items():
+                for category, nominations in (categories or {}).items():
+                    lists = [(nominations or {}).get(key) or () for key in ("nominee", "winner")]
+                    ids = {i for named in lists for i in named if isinstance(i, str)}
+                    yield _first_year(str(year)), str(award), str(category), ids
+
+
 def _first_year(text: str) -> int | None:
     match = re.match(r"\s*(\d{4})", text)
     return int(match.group(1)) if match else None
@@ -285,13 +398,14 @@ def _is_missing(imdb_id: str, missing_every: int) -> bool:
 
 
 class Catalog:
-    """The people and movies the server knows, keyed by IMDb id.
+    """The people, movies and TV series the server knows, keyed by IMDb id.
 
     Values are partial TMDb records: every field not given gets a deterministic default
     derived from the IMDb id (``{"name": "Fred Astaire"}`` is enough; ``{"profile_path": None}``
     makes an entity without image). Keys starting with ``_`` are generation hints
-    (``_year``, ``_kind``) and never appear in responses. ``missing`` lists ids the data source
-    mentions but TMDb "does not know".
+    (``_year``, ``_kind``) and never appear in responses. ``movies`` and ``tv`` both hold
+    ``tt`` ids, each in one of them only; their TMDb ids are separate id spaces, as on TMDb.
+    ``missing`` lists ids the data source mentions but TMDb "does not know".
     """
 
     def __init__(
@@ -299,12 +413,15 @@ class Catalog:
         people: Mapping[str, Mapping[str, Any]] | None = None,
         movies: Mapping[str, Mapping[str, Any]] | None = None,
         *,
+        tv: Mapping[str, Mapping[str, Any]] | None = None,
         missing: Iterable[str] = (),
     ) -> None:
         self._people: dict[str, dict[str, Any]] = {}
         self._movies: dict[str, dict[str, Any]] = {}
+        self._tv: dict[str, dict[str, Any]] = {}
         self._person_by_tmdb: dict[int, str] = {}
         self._movie_by_tmdb: dict[int, str] = {}
+        self._tv_by_tmdb: dict[int, str] = {}
         self._image_kinds: dict[str, str] = {}
         for imdb_id, seed in (people or {}).items():
             if not PERSON_ID_RE.match(imdb_id):
@@ -318,20 +435,33 @@ class Catalog:
             if profile:
                 self._image_kinds[profile] = "profile"
         for imdb_id, seed in (movies or {}).items():
-            if not MOVIE_ID_RE.match(imdb_id):
-                raise ValueError(f"not an IMDb title id: {imdb_id!r}")
-            self._movies[imdb_id] = dict(seed)
-            tmdb_id = int(seed.get("id", MOVIE_TMDB_ID_BASE + _digits(imdb_id)))
-            self._index(self._movie_by_tmdb, tmdb_id, imdb_id, "movie")
-            poster = seed["poster_path"] if "poster_path" in seed else _image_path("p", imdb_id, 7)
-            if poster:
-                self._image_kinds[poster] = "poster"
-            backdrop = (
-                seed["backdrop_path"] if "backdrop_path" in seed else _image_path("b", imdb_id, 5)
-            )
-            if backdrop:
-                self._image_kinds[backdrop] = "backdrop"
-        self._missing = frozenset(missing) - self._people.keys() - self._movies.keys()
+            self._add_title("movie", imdb_id, seed)
+        for imdb_id, seed in (tv or {}).items():
+            if imdb_id in self._movies:
+                raise ValueError(f"{imdb_id} is both a movie and a TV title")
+            self._add_title("tv", imdb_id, seed)
+        self._missing = (
+            frozenset(missing) - self._people.keys() - self._movies.keys() - self._tv.keys()
+        )
+
+    def _add_title(self, kind: str, imdb_id: str, seed: Mapping[str, Any]) -> None:
+        if not MOVIE_ID_RE.match(imdb_id):
+            raise ValueError(f"not an IMDb title id: {imdb_id!r}")
+        if kind == "movie":
+            titles, by_tmdb, tmdb_id_base = self._movies, self._movie_by_tmdb, MOVIE_TMDB_ID_BASE
+        else:
+            titles, by_tmdb, tmdb_id_base = self._tv, self._tv_by_tmdb, TV_TMDB_ID_BASE
+        titles[imdb_id] = dict(seed)
+        tmdb_id = int(seed.get("id", tmdb_id_base + _digits(imdb_id)))
+        self._index(by_tmdb, tmdb_id, imdb_id, kind)
+        poster = seed["poster_path"] if "poster_path" in seed else _image_path("p", imdb_id, 7)
+        if poster:
+            self._image_kinds[poster] = "poster"
+        backdrop = (
+            seed["backdrop_path"] if "backdrop_path" in seed else _image_path("b", imdb_id, 5)
+        )
+        if backdrop:
+            self._image_kinds[backdrop] = "backdrop"
 
     @staticmethod
     def _index(index: dict[int, str], tmdb_id: int, imdb_id: str, kind: str) -> None:
@@ -340,11 +470,15 @@ class Catalog:
         index[tmdb_id] = imdb_id
 
     @classmethod
-    def from_oscars_csv(cls, path: str | os.PathLike[str], *, missing_every: int = 10) -> Catalog:
+    def from_oscars_csv(
+        cls, path: str | os.PathLike[str], *, missing_every: int = 10, tv_every: int = 0
+    ) -> Catalog:
         """Every well-formed ``nm``/``tt`` id of the dataset, except ids whose number is a
-        multiple of ``missing_every`` (0: none), which TMDb "does not know"."""
+        multiple of ``missing_every`` (0: none), which TMDb "does not know". Every
+        ``tv_every``-th known film in file order (0: none) is made a TV title instead."""
         people: dict[str, dict[str, Any]] = {}
         movies: dict[str, dict[str, Any]] = {}
+        tv: dict[str, dict[str, Any]] = {}
         missing: set[str] = set()
         with open(path, newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh, delimiter="\t", restval=""):
@@ -354,13 +488,19 @@ class Catalog:
                 films = row["Film"].split("|")
                 for i, film_id in enumerate(film_ids):
                     film_id = film_id.strip()
-                    if film_id in movies or film_id in missing or not MOVIE_ID_RE.match(film_id):
+                    if film_id in movies or film_id in tv or film_id in missing:
+                        continue
+                    if not MOVIE_ID_RE.match(film_id):
                         continue
                     if _is_missing(film_id, missing_every):
                         missing.add(film_id)
                         continue
                     title = films[i].strip() if len(films) == len(film_ids) else ""
-                    movies[film_id] = {"title": title, "_year": year, "_kind": _film_kind(category)}
+                    kind = _film_kind(category)
+                    if tv_every > 0 and (len(movies) + len(tv) + 1) % tv_every == 0:
+                        tv[film_id] = {"name": title, "_year": year, "_kind": kind}
+                    else:
+                        movies[film_id] = {"title": title, "_year": year, "_kind": kind}
                 nominee_ids = row["NomineeIds"].split("|")
                 nominees = row["Nominees"].split("|")
                 for i, person_id in enumerate(nominee_ids):
@@ -386,26 +526,96 @@ class Catalog:
                     elif "ACTOR" in category:
                         seed["gender"] = 2
                     people[person_id] = seed
-        return cls(people, movies, missing=missing)
+        return cls(people, movies, tv=tv, missing=missing)
+
+    @classmethod
+    def from_award_events(
+        cls, events_dir: str | os.PathLike[str], *, missing_every: int = 10
+    ) -> Catalog:
+        """Every ``tt`` id of the IMDb-Awards event files ``events_dir/*.yml``
+        (``{year: {award: {category: {"nominee": [...], "winner": [...]}}}}``), except ids whose
+        number is a multiple of ``missing_every`` (0: none).
+
+        A title is a TV series when more of the categories naming it (one vote per ceremony,
+        award and category) are television ones than not, else a film. A category is a
+        television one when its award or category name says "tv", "television", "series",
+        "miniseries" or "mini-series", Golden Globes' "motion picture made for television"
+        excepted. A majority rather than "TV categories only" because some television awards
+        lack such words (BAFTA's Lew Grade and "memorable moment" audience awards, its
+        children's awards) and would otherwise turn series such as Succession into films.
+        Titles get no names (the files have none); ``_year`` is the first ceremony naming
+        them. The files name no people."""
+        paths = sorted(Path(events_dir).glob("*.yml"))
+        if not paths:
+            raise FileNotFoundError(f"no *.yml award event files in {events_dir}")
+        seeds: dict[str, dict[str, Any]] = {}
+        tv_balance: collections.Counter[str] = collections.Counter()
+        missing: set[str] = set()
+        for year, award, category, imdb_ids in _award_categories(paths):
+            is_tv = _is_tv_category(award, category)
+            kind = _film_kind(category)
+            for imdb_id in imdb_ids:
+                if not MOVIE_ID_RE.match(imdb_id):
+                    continue
+                if _is_missing(imdb_id, missing_every):
+                    missing.add(imdb_id)
+                    continue
+                tv_balance[imdb_id] += 1 if is_tv else -1
+                seed = seeds.setdefault(imdb_id, {"_year": year, "_kind": kind})
+                if year is not None and (seed["_year"] is None or year < seed["_year"]):
+                    seed["_year"] = year
+                if seed["_kind"] is None:
+                    seed["_kind"] = kind
+        movies = {imdb_id: seed for imdb_id, seed in seeds.items() if tv_balance[imdb_id] <= 0}
+        tv = {imdb_id: seed for imdb_id, seed in seeds.items() if tv_balance[imdb_id] > 0}
+        return cls(movies=movies, tv=tv, missing=missing)
+
+    @classmethod
+    def merged(cls, *catalogs: Catalog) -> Catalog:
+        """One catalog knowing every id any of ``catalogs`` knows. An id takes its record, and
+        for a ``tt`` id whether it is a movie or a TV title, from the first catalog knowing
+        it; ids some catalog lists as missing stay missing unless another one knows them."""
+        people: dict[str, dict[str, Any]] = {}
+        movies: dict[str, dict[str, Any]] = {}
+        tv: dict[str, dict[str, Any]] = {}
+        missing: set[str] = set()
+        for catalog in catalogs:
+            for imdb_id, seed in catalog._people.items():
+                people.setdefault(imdb_id, seed)
+            for imdb_id, seed in catalog._movies.items():
+                if imdb_id not in tv:
+                    movies.setdefault(imdb_id, seed)
+            for imdb_id, seed in catalog._tv.items():
+                if imdb_id not in movies:
+                    tv.setdefault(imdb_id, seed)
+            missing |= catalog._missing
+        return cls(people, movies, tv=tv, missing=missing)
 
     def knows(self, imdb_id: str) -> bool:
-        return imdb_id in self._people or imdb_id in self._movies
+        return imdb_id in self._people or imdb_id in self._movies or imdb_id in self._tv
 
     def person(self, imdb_id: str) -> dict[str, Any] | None:
         """TMDb person details for an ``nm`` id, or None when unknown."""
-        seed = self._people.get(imdb_id)
-        if seed is None:
-            return None
-        record = _default_person(imdb_id, seed)
-        record.update((k, v) for k, v in seed.items() if not k.startswith("_"))
-        return record
+        return self._record(self._people, _default_person, imdb_id)
 
     def movie(self, imdb_id: str) -> dict[str, Any] | None:
-        """TMDb movie details for a ``tt`` id, or None when unknown."""
-        seed = self._movies.get(imdb_id)
+        """TMDb movie details for a ``tt`` id, or None when unknown or a TV title."""
+        return self._record(self._movies, _default_movie, imdb_id)
+
+    def tv(self, imdb_id: str) -> dict[str, Any] | None:
+        """TMDb TV series details for a ``tt`` id, or None when unknown or a movie."""
+        return self._record(self._tv, _default_tv, imdb_id)
+
+    @staticmethod
+    def _record(
+        seeds: Mapping[str, Mapping[str, Any]],
+        default: Callable[[str, Mapping[str, Any]], dict[str, Any]],
+        imdb_id: str,
+    ) -> dict[str, Any] | None:
+        seed = seeds.get(imdb_id)
         if seed is None:
             return None
-        record = _default_movie(imdb_id, seed)
+        record = default(imdb_id, seed)
         record.update((k, v) for k, v in seed.items() if not k.startswith("_"))
         return record
 
@@ -417,6 +627,10 @@ class Catalog:
         imdb_id = self._movie_by_tmdb.get(tmdb_id)
         return None if imdb_id is None else self.movie(imdb_id)
 
+    def tv_by_tmdb_id(self, tmdb_id: int) -> dict[str, Any] | None:
+        imdb_id = self._tv_by_tmdb.get(tmdb_id)
+        return None if imdb_id is None else self.tv(imdb_id)
+
     @property
     def person_ids(self) -> frozenset[str]:
         return frozenset(self._people)
@@ -424,6 +638,10 @@ class Catalog:
     @property
     def movie_ids(self) -> frozenset[str]:
         return frozenset(self._movies)
+
+    @property
+    def tv_ids(self) -> frozenset[str]:
+        return frozenset(self._tv)
 
     @property
     def missing_ids(self) -> frozenset[str]:
@@ -442,7 +660,7 @@ class Catalog:
     def __repr__(self) -> str:
         return (
             f"Catalog(people={len(self._people)}, movies={len(self._movies)}, "
-            f"missing={len(self._missing)})"
+            f"tv={len(self._tv)}, missing={len(self._missing)})"
         )
 
 
@@ -545,13 +763,35 @@ def _find_movie(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _find_tv(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "adult": record["adult"],
+        "backdrop_path": record["backdrop_path"],
+        "id": record["id"],
+        "name": record["name"],
+        "original_name": record["original_name"],
+        "overview": record["overview"],
+        "poster_path": record["poster_path"],
+        "media_type": "tv",
+        "original_language": record["original_language"],
+        "genre_ids": [genre["id"] for genre in record["genres"]],
+        "popularity": record["popularity"],
+        "first_air_date": record["first_air_date"],
+        "vote_average": record["vote_average"],
+        "vote_count": record["vote_count"],
+        "origin_country": record["origin_country"],
+    }
+
+
 @dataclass(frozen=True)
 class ServerCounts:
     """A snapshot of the server's counters.
 
-    ``api`` counts every ``/3/`` request (errors, faults and 429s included); ``find``,
-    ``person``, ``movie`` and ``configuration`` count requests to those endpoints whatever
-    their outcome; ``images`` counts every ``/t/p/`` request. ``rate_limited``,
+    ``api`` counts every ``/3/`` request (errors, faults and 429s included). Every request
+    also counts, whatever its outcome, under exactly one endpoint kind: ``configuration``,
+    ``find``, ``person``, ``movie_by_tmdb_id`` (``/3/movie/{digits}``), ``movie_by_imdb_id``
+    (``/3/movie/tt…``), ``tv``, ``images`` (``/t/p/``) or ``other``; ``movie`` is the sum of
+    the two movie kinds. ``statuses`` counts responses by HTTP status. ``rate_limited``,
     ``unauthorized`` and ``not_found`` count 429, 401 and 404 responses; ``faults`` counts
     injected faults served; ``errors`` counts unexpected server exceptions (should stay 0).
     """
@@ -560,8 +800,12 @@ class ServerCounts:
     find: int = 0
     person: int = 0
     movie: int = 0
+    movie_by_tmdb_id: int = 0
+    movie_by_imdb_id: int = 0
+    tv: int = 0
     configuration: int = 0
     images: int = 0
+    other: int = 0
     rate_limited: int = 0
     unauthorized: int = 0
     not_found: int = 0
@@ -569,19 +813,42 @@ class ServerCounts:
     errors: int = 0
     max_concurrent_api: int = 0
     paths: collections.Counter[str] = field(default_factory=collections.Counter)
+    statuses: collections.Counter[int] = field(default_factory=collections.Counter)
 
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain values: ``paths`` and ``statuses`` become dicts."""
+        result = {f.name: getattr(self, f.name) for f in fields(self)}
+        result["paths"] = dict(self.paths)
+        result["statuses"] = dict(self.statuses)
+        return result
 
 
 _COUNTER_NAMES = tuple(
     name
     for name in ServerCounts.__dataclass_fields__
-    if name not in ("paths", "max_concurrent_api")
+    if name not in ("paths", "statuses", "max_concurrent_api")
 )
+
+
+def _endpoint_kind(path: str) -> str:
+    if path.startswith("/t/p/"):
+        return "images"
+    if path == "/3/configuration":
+        return "configuration"
+    parts = path.split("/")
+    if len(parts) != 4 or parts[1] != "3" or not parts[3]:
+        return "other"
+    resource, key = parts[2], parts[3]
+    if resource in ("find", "person", "tv"):
+        return resource
+    if resource == "movie" and TMDB_ID_RE.match(key):
+        return "movie_by_tmdb_id"
+    if resource == "movie" and MOVIE_ID_RE.match(key):
+        return "movie_by_imdb_id"
+    return "other"
 
 
 @dataclass
@@ -647,6 +914,10 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.app._track_connection(self.connection, add=False)
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.server.app._count_status(code)
+        super().send_response(code, message)
+
     def do_GET(self) -> None:
         self._serve(head=False)
 
@@ -660,7 +931,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._drain_body()
         is_api = path == "/3" or path.startswith("/3/")
         is_image = path.startswith("/t/p/")
-        app._count_arrival(path, is_api=is_api, is_image=is_image)
+        app._count_arrival(path, is_api=is_api)
         if is_api:
             app._api_enter()
         try:
@@ -804,13 +1075,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, app.configuration(), head=head)
         elif len(parts) == 2 and parts[0] == "find" and parts[1]:
             self._send_json(200, self._find(parts[1], query), head=head)
-        elif len(parts) == 2 and parts[0] == "person" and parts[1].isdigit():
-            record = catalog.person_by_tmdb_id(int(parts[1]))
-            self._send_record(record, head=head)
-        elif len(parts) == 2 and parts[0] == "movie" and parts[1].isdigit():
+        elif len(parts) == 2 and parts[0] == "person" and TMDB_ID_RE.match(parts[1]):
+            self._send_record(catalog.person_by_tmdb_id(int(parts[1])), head=head)
+        elif len(parts) == 2 and parts[0] == "movie" and TMDB_ID_RE.match(parts[1]):
             self._send_record(catalog.movie_by_tmdb_id(int(parts[1])), head=head)
         elif len(parts) == 2 and parts[0] == "movie" and MOVIE_ID_RE.match(parts[1]):
             self._send_record(catalog.movie(parts[1]), head=head)
+        elif len(parts) == 2 and parts[0] == "tv" and TMDB_ID_RE.match(parts[1]):
+            self._send_record(catalog.tv_by_tmdb_id(int(parts[1])), head=head)
         else:
             self._send_json(404, NOT_FOUND_BODY, head=head)
 
@@ -839,6 +1111,8 @@ class _Handler(BaseHTTPRequestHandler):
             movie = catalog.movie(external_id)
             if movie is not None:
                 result["movie_results"].append(_find_movie(movie))
+            elif (tv := catalog.tv(external_id)) is not None:
+                result["tv_results"].append(_find_tv(tv))
         return result
 
     def _resolve_image(self, path: str) -> tuple[bytes, str] | None:
@@ -900,6 +1174,7 @@ class LocalTMDbServer:
         self._lock = threading.Lock()
         self._counters: collections.Counter[str] = collections.Counter()
         self._paths: collections.Counter[str] = collections.Counter()
+        self._statuses: collections.Counter[int] = collections.Counter()
         self._concurrent_api = 0
         self._max_concurrent_api = 0
         self._window: collections.deque[float] = collections.deque()
@@ -1000,6 +1275,7 @@ class LocalTMDbServer:
                 **{name: self._counters[name] for name in _COUNTER_NAMES},
                 max_concurrent_api=self._max_concurrent_api,
                 paths=collections.Counter(self._paths),
+                statuses=collections.Counter(self._statuses),
             )
 
     @property
@@ -1011,6 +1287,7 @@ class LocalTMDbServer:
         with self._lock:
             self._counters.clear()
             self._paths.clear()
+            self._statuses.clear()
             self._max_concurrent_api = self._concurrent_api
 
     def inject(self, path_pattern: str, fault: str, times: int = 1) -> None:
@@ -1070,22 +1347,19 @@ class LocalTMDbServer:
         with self._lock:
             self._counters[name] += 1
 
-    def _count_arrival(self, path: str, *, is_api: bool, is_image: bool) -> None:
-        endpoint = None
-        if is_api:
-            parts = path.split("/")
-            if path == "/3/configuration":
-                endpoint = "configuration"
-            elif len(parts) == 4 and parts[2] in ("find", "person", "movie"):
-                endpoint = parts[2]
+    def _count_arrival(self, path: str, *, is_api: bool) -> None:
+        kind = _endpoint_kind(path)
         with self._lock:
             self._paths[path] += 1
+            self._counters[kind] += 1
+            if kind.startswith("movie_"):
+                self._counters["movie"] += 1
             if is_api:
                 self._counters["api"] += 1
-            if is_image:
-                self._counters["images"] += 1
-            if endpoint:
-                self._counters[endpoint] += 1
+
+    def _count_status(self, status: int) -> None:
+        with self._lock:
+            self._statuses[status] += 1
 
     def _api_enter(self) -> None:
         with self._lock:
@@ -1106,10 +1380,14 @@ class LocalTMDbServer:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m festival_assets.devtools.tmdb_server",
-        description="Serve a local TMDb API v3 and image CDN imitation built from oscars.csv.",
+        prog="festival-tmdb-server",
+        description="Serve a local TMDb API v3 and image CDN imitation built from the Oscars "
+        "dataset and/or IMDb-Awards event files.",
     )
-    parser.add_argument("--oscars-csv", required=True, help="tab-separated Oscars dataset")
+    parser.add_argument("--oscars-csv", metavar="PATH", help="tab-separated Oscars dataset")
+    parser.add_argument(
+        "--award-events-dir", metavar="DIR", help="directory of IMDb-Awards event files (*.yml)"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
@@ -1119,8 +1397,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--read-access-token", default="test-read-token")
     parser.add_argument("--missing-every", type=int, default=10, help="0: TMDb knows every id")
     args = parser.parse_args(argv)
+    if args.oscars_csv is None and args.award_events_dir is None:
+        parser.error("give --oscars-csv, --award-events-dir or both")
 
-    catalog = Catalog.from_oscars_csv(args.oscars_csv, missing_every=args.missing_every)
+    catalogs: list[Catalog] = []
+    if args.oscars_csv is not None:
+        catalogs.append(Catalog.from_oscars_csv(args.oscars_csv, missing_every=args.missing_every))
+    if args.award_events_dir is not None:
+        catalogs.append(
+            Catalog.from_award_events(args.award_events_dir, missing_every=args.missing_every)
+        )
+    catalog = catalogs[0] if len(catalogs) == 1 else Catalog.merged(*catalogs)
     server = LocalTMDbServer(
         catalog=catalog,
         api_key=args.api_key,
@@ -1140,7 +1427,8 @@ def main(argv: list[str] | None = None) -> None:
         with server:
             print(
                 f"LocalTMDbServer api_url={server.api_url} image_url={server.image_url} "
-                f"people={len(catalog.person_ids)} movies={len(catalog.movie_ids)}",
+                f"people={len(catalog.person_ids)} movies={len(catalog.movie_ids)} "
+                f"tv={len(catalog.tv_ids)}",
                 flush=True,
             )
             while not stop.wait(0.5):

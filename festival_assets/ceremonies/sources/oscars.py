@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
+from festival_assets.ceremonies.sources.download import download_once
 from festival_assets.ceremonies.sources.model import (
     Category,
     Ceremony,
@@ -108,36 +104,13 @@ def resolve_csv(local_path: str | None, cache_dir: Path) -> Path:
 
 
 def download_pinned(url: str, sha256: str, cache_dir: Path) -> Path:
-    cached = cache_dir / f"oscars-{sha256[:16]}.csv"
-    if cached.is_file() and file_sha256(cached) == sha256:
-        return cached
-    try:
-        response = requests.get(url, timeout=60)
-        response.raise_for_status()
-    except requests.RequestException as error:
-        raise SourceError(
-            f"could not download the Academy Awards dataset from {url} ({type(error).__name__}); "
-            "set FESTIVAL_OSCARS_CSV to the path of a local copy of oscars.csv"
-        ) from None
-    digest = hashlib.sha256(response.content).hexdigest()
-    if digest != sha256:
-        raise SourceError(
-            f"the Academy Awards dataset downloaded from {url} has sha256 {digest}, "
-            f"expected {sha256}; nothing was cached"
-        )
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=cache_dir, delete=False, suffix=".part") as handle:
-        handle.write(response.content)
-    os.replace(handle.name, cached)
-    return cached
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return download_once(
+        url,
+        cache_dir / f"oscars-{sha256[:16]}.csv",
+        sha256,
+        what="the Academy Awards dataset",
+        remedy="set FESTIVAL_OSCARS_CSV to the path of a local copy of oscars.csv",
+    )
 
 
 @dataclass(frozen=True)

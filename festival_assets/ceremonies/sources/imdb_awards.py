@@ -1,0 +1,346 @@
+"""Festivals and award shows from the Kometa-Team/IMDb-Awards dataset: one YAML file per IMDb
+event (`events/<event id>.yml`) listing, year by year, the films (IMDb title ids) nominated in
+each award and category, and the winners. The files are read from a local copy of the dataset,
+or downloaded once from a pinned commit and cached."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Set
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from festival_assets.ceremonies.sources.ceremony_files import SLUG
+from festival_assets.ceremonies.sources.download import download_once
+from festival_assets.ceremonies.sources.model import (
+    Category,
+    Ceremony,
+    Festival,
+    Film,
+    Nomination,
+    SourceError,
+    SourceIssue,
+)
+from festival_assets.ceremonies.sources.oscars import FILM_ID
+
+EVENTS_SETTING = "FESTIVAL_AWARD_EVENTS"
+EVENTS_DIR_SETTING = "FESTIVAL_AWARD_EVENTS_DIR"
+
+PINNED_COMMIT = "0989bfecccb5d2663f092b714b152a317a6c9418"
+BASE_URL = f"https://raw.githubusercontent.com/Kometa-Team/IMDb-Awards/{PINNED_COMMIT}/events"
+PINNED_SHA256 = {
+    "ev0000091": "010ed065d246d3221ced181b5f854847b98adc30db30c296b0c6f12b69f60230",
+    "ev0000123": "ea363920ea3eeedca4b9af610790e5ab6ed627457f92217d88be107770a8b1db",
+    "ev0000147": "ceb2bbe6454045926cca6ee7130257e8471abf3c62f4af0669f8ccf3e38e2697",
+    "ev0000292": "e4a4771ed607af11fdfdebbe44bf29b9148ca63666aff3aec08d7787950a5877",
+    "ev0000681": "503a18c4119ff6ed7f757cea9cb2c6041c7a8a39025645a016f60a86f307eac3",
+}
+
+EVENT_ID = re.compile(r"ev\d{7}")
+YEAR = re.compile(r"\d{4}")
+CATEGORY_CLASS = "award"
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class AwardEvent:
+    """An IMDb event imported as a festival. `name` is None for an event the project has no
+    name for: the festival is then named by the first line of its file, a comment."""
+
+    slug: str
+    event_id: str
+    name: str | None = None
+
+
+DEFAULT_EVENTS = (
+    AwardEvent("cannes", "ev0000147", "Festival de Cannes"),
+    AwardEvent("venice", "ev0000681", "Venice Film Festival"),
+    AwardEvent("berlinale", "ev0000091", "Berlin International Film Festival"),
+    AwardEvent("bafta", "ev0000123", "BAFTA Awards"),
+    AwardEvent("goldenglobes", "ev0000292", "Golden Globes"),
+)
+KNOWN_NAMES = {event.event_id: event.name for event in DEFAULT_EVENTS}
+
+
+@dataclass(frozen=True)
+class ParsedEvent:
+    festival: Festival
+    ceremonies: tuple[Ceremony, ...]
+    issues: tuple[SourceIssue, ...]
+
+
+@dataclass(frozen=True)
+class AwardEventsDataset:
+    """The configured events, each with its festival's name, their ceremonies (festival by
+    festival, chronologically within one), and what was rejected: setting pairs, unreadable
+    files and skipped years. Each ceremony carries the malformed parts of its own year."""
+
+    events: tuple[AwardEvent, ...]
+    ceremonies: dict[str, Ceremony]
+    issues: tuple[SourceIssue, ...]
+
+
+def load_award_events(
+    setting: str | None, events_dir: Path | None, cache_dir: Path, reserved_slugs: Set[str]
+) -> AwardEventsDataset:
+    """The ceremonies of the events `FESTIVAL_AWARD_EVENTS` names (the defaults when it is
+    empty), read from `events_dir` (`FESTIVAL_AWARD_EVENTS_DIR`) when given, otherwise
+    downloaded into `cache_dir`. One unusable pair or file never keeps the others out."""
+    events, setting_issues = configured_events(setting, reserved_slugs)
+    issues = list(setting_issues)
+    named: list[AwardEvent] = []
+    ceremonies: dict[str, Ceremony] = {}
+    for event in events:
+        try:
+            path = event_file(event, events_dir, cache_dir)
+        except SourceError as error:
+            issues.append(SourceIssue(source_name(event), str(error)))
+            named.append(replace(event, name=event.name or event.slug))
+            continue
+        parsed = load_event_file(path, event)
+        named.append(replace(event, name=parsed.festival.name))
+        ceremonies.update((ceremony.partition_key, ceremony) for ceremony in parsed.ceremonies)
+        issues.extend(parsed.issues)
+    return AwardEventsDataset(tuple(named), ceremonies, tuple(issues))
+
+
+def configured_events(
+    setting: str | None, reserved_slugs: Set[str]
+) -> tuple[tuple[AwardEvent, ...], tuple[SourceIssue, ...]]:
+    """The events of `FESTIVAL_AWARD_EVENTS`, comma-separated `slug=event_id` pairs that replace
+    the defaults, or the defaults when it is empty. Reads no file: an event the project has no
+    name for keeps `name=None`. Each unusable pair is reported and left out."""
+    issues: list[SourceIssue] = []
+    if setting is None or not setting.strip():
+        candidates = list(DEFAULT_EVENTS)
+    else:
+        candidates = []
+        for pair in (part.strip() for part in setting.split(",")):
+            if not pair:
+                continue
+            try:
+                candidates.append(parse_pair(pair))
+            except ValueError as error:
+                issues.append(SourceIssue(EVENTS_SETTING, str(error)))
+    events: list[AwardEvent] = []
+    for event in candidates:
+        if event.slug in reserved_slugs:
+            problem = f"festival {event.slug!r} has its own source"
+        elif any(known.slug == event.slug for known in events):
+            problem = f"festival {event.slug!r} is listed twice"
+        elif any(known.event_id == event.event_id for known in events):
+            problem = f"event {event.event_id} is listed twice"
+        else:
+            events.append(event)
+            continue
+        issues.append(
+            SourceIssue(EVENTS_SETTING, f"'{event.slug}={event.event_id}': {problem}; left out")
+        )
+    return tuple(events), tuple(issues)
+
+
+def parse_pair(pair: str) -> AwardEvent:
+    slug, separator, event_id = (part.strip() for part in pair.partition("="))
+    if not separator:
+        raise ValueError(f"{pair!r} is not slug=event_id, e.g. cesar=ev0000157")
+    if not SLUG.fullmatch(slug):
+        raise ValueError(
+            f"{pair!r}: the festival slug must be 2 to 31 lowercase letters or digits, "
+            "starting with a letter"
+        )
+    if not EVENT_ID.fullmatch(event_id):
+        raise ValueError(f"{pair!r}: the event id must be an IMDb event id like ev0000157")
+    return AwardEvent(slug, event_id, KNOWN_NAMES.get(event_id))
+
+
+def source_name(event: AwardEvent) -> str:
+    return f"{event.event_id}.yml ({event.slug})"
+
+
+def event_file(event: AwardEvent, events_dir: Path | None, cache_dir: Path) -> Path:
+    """The event's file: in the local copy of the dataset when one is given, otherwise the
+    file of the pinned commit, downloaded into `cache_dir` on first use and checked against its
+    sha256 where one is pinned. Raises SourceError when it cannot be had."""
+    if events_dir is not None:
+        path = events_dir.expanduser() / "events" / f"{event.event_id}.yml"
+        if not path.is_file():
+            raise SourceError(
+                f"{EVENTS_DIR_SETTING} has no file for event {event.event_id} ({event.slug}): "
+                f"{str(path)!r} is missing"
+            )
+        return path
+    return download_once(
+        f"{BASE_URL}/{event.event_id}.yml",
+        cache_dir / f"imdb-awards-{PINNED_COMMIT[:12]}-{event.event_id}.yml",
+        PINNED_SHA256.get(event.event_id),
+        what=f"the IMDb awards file of event {event.event_id} ({event.slug})",
+        remedy=(
+            f"set {EVENTS_DIR_SETTING} to a local copy of the Kometa-Team/IMDb-Awards dataset "
+            f"(a folder holding events/{event.event_id}.yml)"
+        ),
+    )
+
+
+def load_event_file(path: Path, event: AwardEvent) -> ParsedEvent:
+    stat = path.stat()
+    return _load_event_file_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, event)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_event_file_cached(path: str, mtime_ns: int, size: int, event: AwardEvent) -> ParsedEvent:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        festival = Festival(event.slug, event.name or event.slug)
+        return ParsedEvent(
+            festival, (), (SourceIssue(source_name(event), f"cannot be read: {error}"),)
+        )
+    return parse_event(text, event)
+
+
+def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
+    """The ceremonies of one event file, one per year, in chronological order. A malformed
+    part is reported and skipped; a file that is not a YAML mapping yields no ceremony."""
+    festival = Festival(event.slug, event.name or heading(text) or event.slug)
+    source = source_name(event)
+    try:
+        document = yaml.load(text, Loader=LOADER)
+    except yaml.YAMLError as error:
+        message = " ".join(str(error).split())
+        return ParsedEvent(festival, (), (SourceIssue(source, f"is not valid YAML: {message}"),))
+    if not isinstance(document, dict):
+        return ParsedEvent(
+            festival, (), (SourceIssue(source, f"is {kind(document)}, not a mapping of years"),)
+        )
+    ceremonies: list[Ceremony] = []
+    issues: list[SourceIssue] = []
+    for key, awards in document.items():
+        if not (isinstance(key, str) and YEAR.fullmatch(key)):
+            issues.append(SourceIssue(source, f"year {key!r} is not a four-digit year in quotes"))
+            continue
+        where = f"{source} {key}"
+        if not isinstance(awards, dict):
+            issues.append(SourceIssue(where, f"is {kind(awards)}, not a mapping of awards"))
+            continue
+        ceremony = parse_year(festival, int(key), awards, where)
+        if ceremony.nominations:
+            ceremonies.append(ceremony)
+        else:
+            issues += [*ceremony.issues, SourceIssue(where, "has no nominations")]
+    ceremonies.sort(key=lambda ceremony: ceremony.year)
+    return ParsedEvent(festival, tuple(ceremonies), tuple(issues))
+
+
+def heading(text: str) -> str | None:
+    """The file's first line when it is a comment, e.g. `# Cannes Film Festival`."""
+    first_line = text.removeprefix("\ufeff").split("\n", 1)[0]
+    if not first_line.startswith("#"):
+        return None
+    return first_line.lstrip("#").strip() or None
+
+
+def parse_year(festival: Festival, year: int, awards: dict[Any, Any], where: str) -> Ceremony:
+    categories: dict[str, Category] = {}
+    nominations: list[Nomination] = []
+    issues: list[SourceIssue] = []
+    for award, entries in awards.items():
+        if not isinstance(award, str) or not award.strip():
+            issues.append(SourceIssue(where, f"award {award!r} is not a name"))
+            continue
+        award_where = f"{where} > {award}"
+        if not isinstance(entries, dict):
+            issues.append(SourceIssue(award_where, f"is {kind(entries)}, not categories"))
+            continue
+        for name, entry in entries.items():
+            if not isinstance(name, str) or not name.strip():
+                issues.append(SourceIssue(award_where, f"category {name!r} is not a name"))
+                continue
+            category_where = f"{award_where} > {name}"
+            category = Category(
+                name=award if name == award else f"{award}: {name}",
+                canonical_name=award,
+                category_class=CATEGORY_CLASS,
+                names_people=False,
+            )
+            if category.name in categories:
+                issues.append(SourceIssue(category_where, f"{category.name!r} is listed twice"))
+                continue
+            found = parse_category(category.name, entry, category_where, issues)
+            if found:
+                categories[category.name] = category
+                nominations += found
+    return Ceremony(
+        festival=festival,
+        partition_key=f"{festival.slug}-{year}",
+        year=year,
+        edition=None,
+        name=f"{festival.name} {year}",
+        held_on=None,
+        film_year="",
+        categories=tuple(categories.values()),
+        nominations=tuple(nominations),
+        issues=tuple(issues),
+    )
+
+
+def parse_category(
+    category: str, entry: Any, where: str, issues: list[SourceIssue]
+) -> list[Nomination]:
+    """One nomination per nominated title, in file order. A winner missing from the nominees
+    is reported and still imported, as a winning nomination after the others."""
+    if not isinstance(entry, dict):
+        issues.append(SourceIssue(where, f"is {kind(entry)}, not nominee and winner lists"))
+        return []
+    nominees = title_ids(entry.get("nominee"), f"{where} > nominee", issues)
+    winners = title_ids(entry.get("winner"), f"{where} > winner", issues)
+    if nominees is None or winners is None:
+        return []
+    nominated = set(nominees)
+    unnominated = [imdb_id for imdb_id in winners if imdb_id not in nominated]
+    for imdb_id in unnominated:
+        issues.append(
+            SourceIssue(where, f"winner {imdb_id} is not among the nominees; imported as a winner")
+        )
+    won = set(winners)
+    return [
+        Nomination(
+            category=category,
+            films=(Film(title="", imdb_id=imdb_id),),
+            nominees=(),
+            credited="",
+            won=imdb_id in won,
+        )
+        for imdb_id in [*nominees, *unnominated]
+    ]
+
+
+def title_ids(value: Any, where: str, issues: list[SourceIssue]) -> list[str] | None:
+    """The valid, distinct IMDb title ids of a list (an absent list is empty); None when the
+    value is not a list at all."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        issues.append(SourceIssue(where, f"is {kind(value)}, not a list of IMDb title ids"))
+        return None
+    ids: dict[str, None] = {}
+    for position, item in enumerate(value, start=1):
+        if item is None or item == "":
+            issues.append(SourceIssue(where, f"element {position} is empty"))
+        elif not (isinstance(item, str) and FILM_ID.fullmatch(item)):
+            issues.append(SourceIssue(where, f"element {position}, {item!r}, is not a title id"))
+        elif item in ids:
+            issues.append(SourceIssue(where, f"{item} is listed twice"))
+        else:
+            ids[item] = None
+    return list(ids)
+
+
+def kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    names = {dict: "a mapping", list: "a list", str: "text"}
+    return names.get(type(value), f"a {type(value).__name__}")

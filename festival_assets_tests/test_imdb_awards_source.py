@@ -387,7 +387,7 @@ def test_a_download_is_checked_cached_and_reused(server: Served, tmp_path: Path)
     assert first.issues == ()
     assert len(first.ceremonies) == 80
     assert server.requests == [f"/{CANNES}.yml"]
-    [cached] = cache.iterdir()
+    [cached] = cache.glob("*.yml")
     assert file_sha256(cached) == imdb_awards.PINNED_SHA256[CANNES]
     (server.root / f"{CANNES}.yml").unlink()
     again = load_award_events("cannes=ev0000147", None, cache, OSCARS)
@@ -401,7 +401,7 @@ def test_a_cached_file_that_no_longer_matches_is_downloaded_again(
     shutil.copy(EVENTS / f"{CANNES}.yml", server.root / f"{CANNES}.yml")
     cache = tmp_path / "cache"
     load_award_events("cannes=ev0000147", None, cache, OSCARS)
-    [cached] = cache.iterdir()
+    [cached] = cache.glob("*.yml")
     cached.write_text("'2024': {}\n", encoding="utf-8")
     dataset = load_award_events("cannes=ev0000147", None, cache, OSCARS)
     assert len(dataset.ceremonies) == 80

@@ -16,7 +16,7 @@ def download_once(url: str, target: Path, sha256: str | None, what: str, remedy:
     """`target`, downloaded from `url` unless it is already there. With a `sha256`, a cached
     file that does not match is downloaded again, and a download that does not match is refused
     and nothing is cached. `what` names the file in errors, `remedy` says how to do without."""
-    if target.is_file() and (sha256 is None or file_sha256(target) == sha256):
+    if target.is_file() and (sha256 is None or cached_file_matches(target, sha256)):
         return target
     try:
         response = requests.get(url, timeout=60)
@@ -40,7 +40,34 @@ def download_once(url: str, target: Path, sha256: str | None, what: str, remedy:
             Path(handle.name).unlink(missing_ok=True)
             raise
     os.replace(handle.name, target)
+    if sha256 is not None:
+        record_checked(target, sha256)
     return target
+
+
+def cached_file_matches(path: Path, sha256: str) -> bool:
+    """Whether the cached file has this sha256. Every process that loads the code location
+    asks, so the file is hashed only when it changed since it was last checked (a record of
+    its size and modification time beside it says when)."""
+    record = path.with_name(f"{path.name}.checked")
+    try:
+        if record.read_text(encoding="utf-8") == checked_line(path, sha256):
+            return True
+    except OSError:
+        pass
+    if file_sha256(path) != sha256:
+        return False
+    record_checked(path, sha256)
+    return True
+
+
+def checked_line(path: Path, sha256: str) -> str:
+    stat = path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns} {sha256}"
+
+
+def record_checked(path: Path, sha256: str) -> None:
+    path.with_name(f"{path.name}.checked").write_text(checked_line(path, sha256), encoding="utf-8")
 
 
 def file_sha256(path: Path) -> str:

@@ -1,7 +1,12 @@
 """The one Definitions object of festival_assets, assembled from its domains: ceremonies (their
 sources, nominations, checks and automation), TMDb enrichment of people and movies, and images."""
 
-from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+from dagster import (
+    Definitions,
+    in_process_executor,
+    load_asset_checks_from_modules,
+    load_assets_from_modules,
+)
 
 from festival_assets.ceremonies import assets as ceremony_assets
 from festival_assets.ceremonies import checks as ceremony_checks
@@ -25,6 +30,9 @@ defs = Definitions(
     jobs=[import_ceremony, refresh_images],
     schedules=schedules(),
     sensors=[new_ceremonies_sensor()],
+    # The steps form a chain and hand the ceremony on from one to the next: one process for
+    # the run saves each step the start-up of a process of its own.
+    executor=in_process_executor,
     resources={
         "sources": CeremonySources(),
         "ceremony_io_manager": CeremonyIOManager(),

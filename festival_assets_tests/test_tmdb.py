@@ -15,6 +15,7 @@ from festival_assets.tmdb.client import (
     TMDbAuthError,
     TMDbClient,
     TMDbNotFound,
+    title_columns,
 )
 from festival_assets.tmdb.ratelimit import RateLimiter
 from festival_assets.tmdb.resources import TMDbResource
@@ -54,10 +55,30 @@ def test_a_person_takes_find_then_details(small_server: LocalTMDbServer) -> None
     assert small_server.counts.person == 1
 
 
-def test_a_movie_takes_find_then_details(small_server: LocalTMDbServer) -> None:
-    lookup = client_for(small_server).lookup_movie("tt0000001")
-    assert lookup.status == "enriched"
+def test_a_film_takes_one_request_by_its_imdb_id(small_server: LocalTMDbServer) -> None:
+    lookup = client_for(small_server).lookup_title("tt0000001")
+    assert (lookup.status, lookup.media_type) == ("enriched", "movie")
     assert lookup.details is not None and lookup.details["title"] == "Top Hat"
+    assert small_server.counts.api == small_server.counts.movie_by_imdb_id == 1
+
+
+def test_a_tv_title_is_found_through_find_and_enriched_from_tv() -> None:
+    catalog = Catalog(people={}, movies={}, tv={"tt0944947": {"name": "Game of Thrones"}})
+    with LocalTMDbServer(catalog=catalog) as server:
+        lookup = client_for(server).lookup_title("tt0944947")
+        assert (lookup.status, lookup.media_type) == ("enriched", "tv")
+        assert lookup.details is not None and lookup.details["name"] == "Game of Thrones"
+        columns = title_columns(lookup)
+        assert columns["tmdb_title"] == "Game of Thrones"
+        assert columns["tmdb_media_type"] == "tv"
+        assert columns["poster_path"]
+        # The 404 of /movie/{imdb_id}, /find, then /tv/{id}.
+        assert (server.counts.movie_by_imdb_id, server.counts.find, server.counts.tv) == (1, 1, 1)
+
+
+def test_an_unknown_title_costs_the_404_and_find(small_server: LocalTMDbServer) -> None:
+    lookup = client_for(small_server).lookup_title("tt0000099")
+    assert (lookup.status, lookup.error) == ("not_found", "not found on TMDb")
     assert small_server.counts.api == 2
 
 
@@ -191,9 +212,10 @@ def test_the_whole_ceremony_is_enriched_and_linked_on_the_first_run(
     known_people = sum(1 for i in person_ids if tmdb_catalog.knows(i))
     assert people["tmdb_enriched"] == known_people
     assert people["tmdb_not_found"] == len(person_ids) - known_people
-    # /find for every id, details for every known one: at most two requests per entity.
-    known = sum(1 for i in person_ids | film_ids if tmdb_catalog.knows(i))
-    assert tmdb_server.counts.api == len(person_ids | film_ids) + known
+    # A person costs /find and, when known, its details; a film its /movie/{imdb_id}, and an
+    # unknown one the /find after the 404 as well.
+    unknown_films = sum(1 for i in film_ids if not tmdb_catalog.knows(i))
+    assert tmdb_server.counts.api == len(person_ids) + known_people + len(film_ids) + unknown_films
     with festival.engine.connect() as connection:
         name, birthday = connection.execute(
             text("SELECT tmdb_name, birthday FROM people WHERE imdb_id = 'nm0177896'")
@@ -210,11 +232,19 @@ def test_the_whole_ceremony_is_enriched_and_linked_on_the_first_run(
 
 
 def test_force_update_and_age_look_everything_up_again(
-    festival: Festival, tmdb_server: LocalTMDbServer
+    festival: Festival, tmdb_server: LocalTMDbServer, tmdb_catalog: Catalog
 ) -> None:
     resources = tmdb_resources(tmdb_server, festival.home)
     festival.materialize("oscars-2024", resources=resources)
     person_ids, film_ids = oscars_2024_ids()
+    unknown_films = sum(1 for i in film_ids if not tmdb_catalog.knows(i))
+
+    def everyone_looked_up_again() -> bool:
+        counts = tmdb_server.counts
+        return (counts.find, counts.movie_by_imdb_id) == (
+            len(person_ids) + unknown_films,
+            len(film_ids),
+        )
 
     tmdb_server.reset_counts()
     forced = festival.materialize(
@@ -222,14 +252,14 @@ def test_force_update_and_age_look_everything_up_again(
         resources=resources,
         run_config={"resources": {"import_settings": {"config": {"force_update": True}}}},
     )
-    assert tmdb_server.counts.find == len(person_ids | film_ids)
+    assert everyone_looked_up_again()
     assert metadata_of(forced, "people")["force_update"] is True
 
     tmdb_server.reset_counts()
     festival.materialize(
         "oscars-2024", resources=tmdb_resources(tmdb_server, festival.home, refresh_after_days=0)
     )
-    assert tmdb_server.counts.find == len(person_ids | film_ids)
+    assert everyone_looked_up_again()
 
 
 def test_one_failing_person_is_recorded_and_retried_by_the_next_run(

@@ -118,6 +118,8 @@ class MovieRow(Timestamped, TMDbEnriched, Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     imdb_id: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(500))
+    # "movie" or "tv": what TMDb files the title as (TV films, miniseries, series).
+    tmdb_media_type: Mapped[str | None] = mapped_column(String(10))
     tmdb_title: Mapped[str | None] = mapped_column(String(500))
     release_date: Mapped[date | None] = mapped_column(Date)
     runtime: Mapped[int | None] = mapped_column(Integer)

@@ -1,6 +1,15 @@
 """Posters of the run's movies and profile photos of its people."""
 
-from dagster import AssetExecutionContext, AssetIn, MaterializeResult, MetadataValue, asset
+from datetime import UTC, datetime
+
+from dagster import (
+    AssetExecutionContext,
+    AssetIn,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.partitions import PARTITIONED
@@ -9,6 +18,15 @@ from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.images.resources import ImageStorage
 from festival_assets.images.sync import sync_images
+
+IMAGES = AssetKey("images")
+
+
+def run_started_at(context: AssetExecutionContext) -> datetime | None:
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    if record is None or record.start_time is None:
+        return None
+    return datetime.fromtimestamp(record.start_time, UTC)
 
 
 def imdb_ids_of(ceremonies: ParsedCeremonies) -> dict[str, set[str]]:
@@ -44,6 +62,8 @@ def images(
         settings,
         force_refresh=import_settings.force_refresh_images,
         concurrency=image_storage.concurrency,
+        refreshed_since=run_started_at(context),
+        log=context.log.info,
     )
     if counts.wanted == 0:
         context.log.info("no image to fetch: no person or movie of the run has a TMDb image path")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import ColumnElement, Engine, case, select
 
+from festival_assets.common.progress import Progress
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.models import ImageRow, natural_id
 from festival_assets.db.upsert import in_chunks, upsert, utcnow
@@ -33,6 +34,8 @@ from festival_assets.images.files import (
 from festival_assets.tmdb.client import RetryPolicy
 
 images = ImageRow.__table__
+
+RECORD_BATCH = 100
 
 RECORDED = [
     "source_url",
@@ -86,11 +89,20 @@ class ImageOutcome:
 
 
 @dataclass
+class FetchPlan:
+    todo: list[ImageTask] = field(default_factory=list)
+    # Stored intact: replaced only when fetched again.
+    intact_ids: set[uuid.UUID] = field(default_factory=set)
+    fetched_earlier_in_run: int = 0
+
+
+@dataclass
 class ImageCounts:
     wanted: int = 0
     up_to_date: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     downloaded_again: int = 0
+    fetched_earlier_in_run: int = 0
     bytes: int = 0
 
     def as_metadata(self) -> dict[str, int]:
@@ -100,6 +112,7 @@ class ImageCounts:
             "images_downloaded": sum(self.outcomes.values()) - self.outcomes["failed"],
             "images_stored": self.outcomes["stored"],
             "images_downloaded_again": self.downloaded_again,
+            "images_fetched_during_lookups": self.fetched_earlier_in_run,
             "images_invalid": self.outcomes["invalid"],
             "images_failed": self.outcomes["failed"],
             "image_bytes": self.bytes,
@@ -127,14 +140,19 @@ def url_of(task: ImageTask, settings: ImageSettings) -> str:
 
 
 def images_to_fetch(
-    engine: Engine, tasks: list[ImageTask], settings: ImageSettings, *, force_refresh: bool
-) -> tuple[list[ImageTask], set[uuid.UUID]]:
+    engine: Engine,
+    tasks: list[ImageTask],
+    settings: ImageSettings,
+    *,
+    force_refresh: bool,
+    refreshed_since: datetime | None = None,
+) -> FetchPlan:
     """The tasks to fetch, and the ids of those whose stored copy is intact (they are replaced
-    when fetched). Without `force_refresh`, an image whose row says stored, for the same URL,
-    with its files on disk, is not fetched again."""
+    when fetched). An image whose row says stored, for the same URL, with its files on disk,
+    is not fetched again: unless `force_refresh`, and then only if it was not fetched since
+    `refreshed_since` (by an earlier step of the same run)."""
     rows = image_rows(engine, [task.image_id for task in tasks])
-    todo = []
-    intact_ids = set()
+    plan = FetchPlan()
     for task in tasks:
         row = rows.get(task.image_id)
         if (
@@ -143,11 +161,14 @@ def images_to_fetch(
             and row["source_url"] == url_or_none(task, settings)
             and stored_files_look_intact(row)
         ):
-            intact_ids.add(task.image_id)
+            plan.intact_ids.add(task.image_id)
+            if fetched_since(row, refreshed_since):
+                plan.fetched_earlier_in_run += 1
+                continue
             if not force_refresh:
                 continue
-        todo.append(task)
-    return todo, intact_ids
+        plan.todo.append(task)
+    return plan
 
 
 def stored_files_look_intact(row: Mapping[str, Any]) -> bool:
@@ -165,6 +186,12 @@ def stored_files_look_intact(row: Mapping[str, Any]) -> bool:
     if fetched_at is not None and stat.st_mtime > as_utc(fetched_at).timestamp() + 1:
         return file_matches(row["path"], row["sha256"])
     return True
+
+
+def fetched_since(row: Mapping[str, Any], moment: datetime | None) -> bool:
+    return (
+        moment is not None and row["fetched_at"] is not None and as_utc(row["fetched_at"]) >= moment
+    )
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -208,9 +235,8 @@ def fetch_image(
     return ImageOutcome(task, url, "stored", stored=stored)
 
 
-def fetch_images(
-    tasks: list[ImageTask], settings: ImageSettings, concurrency: int
-) -> list[ImageOutcome]:
+def image_session(settings: ImageSettings, concurrency: int) -> requests.Session:
+    """A session of its own for the image host: its retries never touch TMDb's rate limiter."""
     session = requests.Session()
     adapter = HTTPAdapter(
         pool_connections=1,
@@ -219,11 +245,99 @@ def fetch_images(
     )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    try:
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="images") as pool:
-            return list(pool.map(lambda task: fetch_image(session, task, settings), tasks))
-    finally:
-        session.close()
+    return session
+
+
+class ImageDownloads:
+    """Downloads on a pool of worker threads, fed as image paths become known (all at once by
+    the `images` step, batch by batch while the TMDb lookups go on), with the outcomes
+    recorded every hundred images. Use as a context manager: leaving it waits for the
+    downloads that were started and records them."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: ImageSettings,
+        *,
+        force_refresh: bool,
+        concurrency: int,
+        refreshed_since: datetime | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.force_refresh = force_refresh
+        self.refreshed_since = refreshed_since
+        self.counts = ImageCounts()
+        self.session = image_session(settings, concurrency)
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="images")
+        self.running: set[Future[ImageOutcome]] = set()
+        self.finished: list[ImageOutcome] = []
+        self.intact_ids: set[uuid.UUID] = set()
+        self.progress = Progress(log or (lambda _: None), "images", "downloaded", 0)
+
+    def __enter__(self) -> ImageDownloads:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.session.close()
+
+    def add(self, tasks: list[ImageTask]) -> None:
+        """Start downloading those of `tasks` that are not stored intact already."""
+        plan = images_to_fetch(
+            self.engine,
+            tasks,
+            self.settings,
+            force_refresh=self.force_refresh,
+            refreshed_since=self.refreshed_since,
+        )
+        self.intact_ids |= plan.intact_ids
+        self.counts.wanted += len(tasks)
+        self.counts.up_to_date += len(tasks) - len(plan.todo)
+        self.counts.fetched_earlier_in_run += plan.fetched_earlier_in_run
+        self.progress.total += len(plan.todo)
+        for task in plan.todo:
+            self.running.add(self.pool.submit(fetch_image, self.session, task, self.settings))
+        self.collect(block=False)
+
+    def wait(self) -> None:
+        """Wait for every download started so far, recording the outcomes."""
+        had_work = bool(self.running)
+        while self.running:
+            self.collect(block=True)
+        self.record()
+        if had_work:
+            self.progress.log()
+
+    def collect(self, *, block: bool) -> None:
+        if block:
+            done = wait(self.running, return_when=FIRST_COMPLETED).done
+        else:
+            done = {future for future in self.running if future.done()}
+        for future in done:
+            self.running.discard(future)
+            outcome = future.result()
+            self.count(outcome)
+            self.finished.append(outcome)
+            self.progress.advance(failed=outcome.status != "stored")
+        if len(self.finished) >= RECORD_BATCH:
+            self.record()
+
+    def count(self, outcome: ImageOutcome) -> None:
+        self.counts.outcomes[outcome.status] += 1
+        if outcome.stored is not None:
+            self.counts.bytes += outcome.stored.bytes
+            if outcome.task.image_id in self.intact_ids:
+                self.counts.downloaded_again += 1
+
+    def record(self) -> None:
+        if self.finished:
+            record_outcomes(self.engine, self.finished, self.intact_ids, utcnow())
+            self.finished = []
 
 
 def record_outcomes(
@@ -285,20 +399,22 @@ def sync_images(
     *,
     force_refresh: bool,
     concurrency: int,
+    refreshed_since: datetime | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> ImageCounts:
+    """Fetch every image of these entities that is not stored intact (every one with
+    `force_refresh`, except those this run fetched already, since `refreshed_since`)."""
     tasks = wanted_images(engine, imdb_ids)
-    todo, intact_ids = images_to_fetch(engine, tasks, settings, force_refresh=force_refresh)
-    counts = ImageCounts(wanted=len(tasks), up_to_date=len(tasks) - len(todo))
-    for start in range(0, len(todo), 100):
-        outcomes = fetch_images(todo[start : start + 100], settings, concurrency)
-        record_outcomes(engine, outcomes, intact_ids, utcnow())
-        for outcome in outcomes:
-            counts.outcomes[outcome.status] += 1
-            if outcome.stored is not None:
-                counts.bytes += outcome.stored.bytes
-                if outcome.task.image_id in intact_ids:
-                    counts.downloaded_again += 1
-    return counts
+    with ImageDownloads(
+        engine,
+        settings,
+        force_refresh=force_refresh,
+        concurrency=concurrency,
+        refreshed_since=refreshed_since,
+        log=log,
+    ) as downloads:
+        downloads.add(tasks)
+    return downloads.counts
 
 
 def stored_image_problems(

@@ -3,6 +3,7 @@ alone, so no nomination ever waits for an external API; then enriched from TMDb.
 both, so their lookups share one pool of workers and one rate limiter."""
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 
 from dagster import (
@@ -14,15 +15,19 @@ from dagster import (
     MaterializeResult,
     multi_asset,
 )
+from sqlalchemy import Engine
 
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.partitions import PARTITIONED
 from festival_assets.common.settings import ImportSettings
-from festival_assets.db.entities import ENTITY_KINDS, write_entities
+from festival_assets.db.entities import ENTITY_KINDS, EntityKind, write_entities
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.tmdb.client import TMDbAuthError
-from festival_assets.tmdb.enrichment import EnrichmentCounts, enrich
+from festival_assets.images.assets import IMAGES, run_started_at
+from festival_assets.images.resources import ImageStorage
+from festival_assets.images.sync import ImageDownloads, ImageTask
+from festival_assets.tmdb.client import Lookup, TMDbAuthError
+from festival_assets.tmdb.enrichment import TMDB_ENTITIES, EnrichmentCounts, enrich
 from festival_assets.tmdb.resources import TMDbResource
 
 DESCRIPTIONS = {
@@ -58,6 +63,7 @@ def people_and_movies(
     ceremony: ParsedCeremonies,
     database: FestivalDatabase,
     tmdb: TMDbResource,
+    image_storage: ImageStorage,
     import_settings: ImportSettings,
 ) -> Iterator[MaterializeResult]:
     engine = database.engine()
@@ -80,14 +86,22 @@ def people_and_movies(
     if skipped is None:
         client = tmdb.client()
         try:
-            outcome = enrich(
-                engine,
-                client,
-                [(kind, wanted[kind.name]) for kind in selected],
-                force=import_settings.force_update,
-                refresh_after=timedelta(days=tmdb.refresh_after_days),
-                concurrency=tmdb.concurrency,
-            )
+            with early_image_downloads(context, engine, image_storage, import_settings) as images:
+
+                def download_images(kind: EntityKind, lookups: list[Lookup]) -> None:
+                    if images is not None:
+                        images.add(image_tasks(kind, lookups))
+
+                outcome = enrich(
+                    engine,
+                    client,
+                    [(kind, wanted[kind.name]) for kind in selected],
+                    force=import_settings.force_update,
+                    refresh_after=timedelta(days=tmdb.refresh_after_days),
+                    concurrency=tmdb.concurrency,
+                    log=context.log.info,
+                    written=download_images,
+                )
         except TMDbAuthError as error:
             raise Failure(description=str(error), allow_retries=False) from None
         finally:
@@ -120,3 +134,38 @@ def merge_names(names: dict[str, str], more: Mapping[str, str]) -> None:
     for imdb_id, name in more.items():
         if imdb_id not in names or name < names[imdb_id]:
             names[imdb_id] = name
+
+
+@contextmanager
+def early_image_downloads(
+    context: AssetExecutionContext,
+    engine: Engine,
+    image_storage: ImageStorage,
+    import_settings: ImportSettings,
+) -> Iterator[ImageDownloads | None]:
+    """When the run materializes `images` too, its downloads start here, as soon as a lookup
+    names an image, on their own threads and connections, so they overlap the lookups instead
+    of following them; the `images` step then finds them stored and fetches what is left."""
+    if context.run.asset_selection is not None and IMAGES not in context.run.asset_selection:
+        yield None
+        return
+    with ImageDownloads(
+        engine,
+        image_storage.settings(),
+        force_refresh=import_settings.force_refresh_images,
+        concurrency=image_storage.concurrency,
+        refreshed_since=run_started_at(context),
+        log=context.log.info,
+    ) as downloads:
+        yield downloads
+
+
+def image_tasks(kind: EntityKind, lookups: list[Lookup]) -> list[ImageTask]:
+    tasks = []
+    for lookup in lookups:
+        if lookup.status == "enriched":
+            path = TMDB_ENTITIES[kind.name].columns(lookup)[kind.image_path_column]
+            if path:
+                entity_id = kind.entity_id(lookup.imdb_id)
+                tasks.append(ImageTask(kind.noun, entity_id, kind.image_kind, path))
+    return tasks

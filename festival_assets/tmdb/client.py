@@ -5,6 +5,7 @@ and no credential in any message it produces."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -54,6 +55,8 @@ class Lookup:
     status: str
     details: dict[str, Any] | None = None
     error: str | None = None
+    # What TMDb files a title as: "movie" or "tv".
+    media_type: str = "movie"
 
 
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
@@ -184,26 +187,47 @@ class TMDbClient:
         return self.get(f"/find/{imdb_id}", external_source="imdb_id")
 
     def lookup_person(self, imdb_id: str) -> Lookup:
-        return self._lookup(imdb_id, "person_results", "/person")
+        """`/find`, then `/person/{id}`: two requests, one for an id TMDb does not know."""
+        return self._outcome(imdb_id, lambda: self._person(imdb_id))
 
-    def lookup_movie(self, imdb_id: str) -> Lookup:
-        return self._lookup(imdb_id, "movie_results", "/movie")
+    def lookup_title(self, imdb_id: str) -> Lookup:
+        """`/movie/{imdb_id}`: one request for a film. TMDb answers 404 there for a title it
+        files as TV (and, rarely, for a film it does know), so a 404 falls back to `/find`:
+        a film found there is fetched by its TMDb id, a TV title from `/tv/{id}`."""
+        return self._outcome(imdb_id, lambda: self._title(imdb_id))
 
-    def _lookup(self, imdb_id: str, results: str, details_path: str) -> Lookup:
-        """`/find` by IMDb id, then the details: at most two requests. Not found and failures
-        are outcomes, not exceptions; only refused credentials raise."""
+    def _person(self, imdb_id: str) -> Lookup:
+        found = self.find(imdb_id).get("person_results") or []
+        if not found:
+            return Lookup(imdb_id, "not_found", error=NOT_FOUND)
+        return Lookup(imdb_id, "enriched", details=self.get(f"/person/{int(found[0]['id'])}"))
+
+    def _title(self, imdb_id: str) -> Lookup:
         try:
-            found = self.find(imdb_id).get(results) or []
-            if not found:
-                return Lookup(imdb_id, "not_found", error=NOT_FOUND)
-            details = self.get(f"{details_path}/{int(found[0]['id'])}")
+            return Lookup(imdb_id, "enriched", details=self.get(f"/movie/{imdb_id}"))
+        except TMDbNotFound:
+            pass
+        found = self.find(imdb_id)
+        for results, path, media_type in (
+            ("movie_results", "/movie", "movie"),
+            ("tv_results", "/tv", "tv"),
+        ):
+            if found.get(results):
+                details = self.get(f"{path}/{int(found[results][0]['id'])}")
+                return Lookup(imdb_id, "enriched", details=details, media_type=media_type)
+        return Lookup(imdb_id, "not_found", error=NOT_FOUND)
+
+    def _outcome(self, imdb_id: str, lookup: Callable[[], Lookup]) -> Lookup:
+        """Not found and failures are outcomes, not exceptions; only refused credentials
+        raise."""
+        try:
+            return lookup()
         except TMDbAuthError:
             raise
         except TMDbNotFound:
             return Lookup(imdb_id, "not_found", error=NOT_FOUND)
         except (TMDbError, KeyError, TypeError, ValueError) as error:
             return Lookup(imdb_id, "failed", error=self.credentials.redact(str(error)))
-        return Lookup(imdb_id, "enriched", details=details)
 
 
 def retry_after(response: requests.Response) -> float:
@@ -237,7 +261,8 @@ def parse_date(value: Any) -> date | None:
         return None
 
 
-def person_columns(details: dict[str, Any]) -> dict[str, Any]:
+def person_columns(lookup: Lookup) -> dict[str, Any]:
+    details = lookup.details or {}
     return {
         "tmdb_id": details.get("id"),
         "tmdb_name": details.get("name"),
@@ -251,12 +276,18 @@ def person_columns(details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def movie_columns(details: dict[str, Any]) -> dict[str, Any]:
+def title_columns(lookup: Lookup) -> dict[str, Any]:
+    """A film from `/movie/{id}`, or a TV title from `/tv/{id}` in the same columns: its name,
+    first air date and episode run time stand for title, release date and runtime."""
+    details = lookup.details or {}
+    tv = lookup.media_type == "tv"
+    run_times = details.get("episode_run_time") or [None]
     return {
         "tmdb_id": details.get("id"),
-        "tmdb_title": details.get("title"),
-        "release_date": parse_date(details.get("release_date")),
-        "runtime": details.get("runtime") or None,
+        "tmdb_media_type": lookup.media_type,
+        "tmdb_title": details.get("name" if tv else "title"),
+        "release_date": parse_date(details.get("first_air_date" if tv else "release_date")),
+        "runtime": (run_times[0] if tv else details.get("runtime")) or None,
         "overview": details.get("overview") or None,
         "genres": [g["name"] for g in details.get("genres") or [] if isinstance(g, dict)],
         "popularity": details.get("popularity"),

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
 
+from festival_assets.common.progress import Progress
 from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
 from festival_assets.db.upsert import in_chunks, utcnow
-from festival_assets.tmdb.client import Lookup, TMDbClient, movie_columns, person_columns
+from festival_assets.tmdb.client import Lookup, TMDbClient, person_columns, title_columns
 
 WRITE_BATCH = 50
 
@@ -24,12 +25,12 @@ class TMDbEntity:
     """How an entity kind is looked up on TMDb and what the answer fills in."""
 
     lookup: Callable[[TMDbClient, str], Lookup]
-    columns: Callable[[dict[str, Any]], dict[str, Any]]
+    columns: Callable[[Lookup], dict[str, Any]]
 
 
 TMDB_ENTITIES = {
     PEOPLE.name: TMDbEntity(TMDbClient.lookup_person, person_columns),
-    MOVIES.name: TMDbEntity(TMDbClient.lookup_movie, movie_columns),
+    MOVIES.name: TMDbEntity(TMDbClient.lookup_title, title_columns),
 }
 
 
@@ -118,7 +119,7 @@ def write_lookups(engine: Engine, kind: EntityKind, lookups: list[Lookup], now: 
                 "updated_at": now,
             }
             if lookup.status == "enriched" and lookup.details is not None:
-                values.update(TMDB_ENTITIES[kind.name].columns(lookup.details), enriched_at=now)
+                values.update(TMDB_ENTITIES[kind.name].columns(lookup), enriched_at=now)
             elif lookup.status == "not_found":
                 values["enriched_at"] = now
             connection.execute(
@@ -134,9 +135,12 @@ def enrich(
     force: bool,
     refresh_after: timedelta,
     concurrency: int,
+    log: Callable[[str], None] = lambda _: None,
+    written: Callable[[EntityKind, list[Lookup]], None] = lambda _kind, _lookups: None,
 ) -> dict[str, EnrichmentCounts]:
-    """Look up every id of `wanted` that needs it, people and movies through one
-    pool and one rate limiter, and write the results as they come."""
+    """Look up every id of `wanted` that needs it, people and movies through one pool and one
+    rate limiter, and write the results as they come, handing each written batch to
+    `written`. Progress goes to `log` every few seconds."""
     now = utcnow()
     counts: dict[str, EnrichmentCounts] = {}
     tasks: list[tuple[EntityKind, str]] = []
@@ -150,15 +154,25 @@ def enrich(
         tasks.extend((kind, imdb_id) for imdb_id in todo)
     batches: dict[str, list[Lookup]] = {kind.name: [] for kind, _ in wanted}
     kinds = {kind.name: kind for kind, _ in wanted}
+    what = " and ".join(kind.name for kind, _ in wanted)
+    progress = Progress(log, what, "looked up", len(tasks))
+
+    def write(kind: EntityKind) -> None:
+        batch, batches[kind.name] = batches[kind.name], []
+        write_lookups(engine, kind, batch, utcnow())
+        written(kind, batch)
+
     try:
         for kind, lookup in look_up(client, tasks, concurrency):
             counts[kind.name].outcomes[lookup.status] += 1
+            progress.advance(failed=lookup.status == "failed")
             batches[kind.name].append(lookup)
             if len(batches[kind.name]) >= WRITE_BATCH:
-                write_lookups(engine, kind, batches[kind.name], utcnow())
-                batches[kind.name] = []
+                write(kind)
     finally:
         for name, batch in batches.items():
             if batch:
-                write_lookups(engine, kinds[name], batch, utcnow())
+                write(kinds[name])
+    if tasks:
+        progress.log()
     return counts

@@ -1,0 +1,35 @@
+from festival_assets.common.progress import Progress
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_is_logged_at_most_every_ten_seconds_with_rate_failures_and_time_left() -> None:
+    lines: list[str] = []
+    clock = Clock()
+    progress = Progress(lines.append, "people and movies", "looked up", 13_667, clock=clock)
+    for second in range(1, 31):
+        clock.now = float(second)
+        for index in range(40):
+            progress.advance(failed=second == 5 and index == 0)
+    assert len(lines) == 3
+    assert lines[0] == (
+        "people and movies: 361 / 13,667 looked up, 36.1/s, 1 failed, about 6 min left"
+    )
+    assert lines[-1].startswith("people and movies: 1,161 / 13,667 looked up, 38.7/s, 1 failed")
+
+
+def test_the_last_line_says_everything_was_done_without_time_left() -> None:
+    lines: list[str] = []
+    clock = Clock()
+    progress = Progress(lines.append, "images", "downloaded", 2, clock=clock)
+    clock.now = 1.0
+    progress.advance()
+    progress.advance(failed=True)
+    progress.log()
+    assert lines == ["images: 2 / 2 downloaded, 2.0/s, 1 failed"]

@@ -12,10 +12,12 @@ from sqlalchemy.engine import make_url
 
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 
-SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "oscar_data" / "oscars.csv"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # The definitions read their partition keys from the sources when they are imported.
-os.environ.setdefault("FESTIVAL_OSCARS_CSV", str(SHARED_CSV))
+os.environ.setdefault("FESTIVAL_OSCARS_CSV", str(SHARED_DATA / "oscar_data" / "oscars.csv"))
+os.environ.setdefault("FESTIVAL_AWARD_EVENTS_DIR", str(SHARED_DATA / "imdb_awards"))
 OSCARS_CSV = Path(os.environ["FESTIVAL_OSCARS_CSV"])
+AWARD_EVENTS_DIR = Path(os.environ["FESTIVAL_AWARD_EVENTS_DIR"])
 
 from festival_assets.ceremonies.resources import CeremonyIOManager, CeremonySources  # noqa: E402
 from festival_assets.common.settings import ImportSettings  # noqa: E402
@@ -196,6 +198,7 @@ def project_environment(
     environment.update(
         DAGSTER_HOME=str(home),
         FESTIVAL_OSCARS_CSV=str(oscars_csv),
+        FESTIVAL_AWARD_EVENTS_DIR=str(AWARD_EVENTS_DIR),
         FESTIVAL_DATABASE_URL=database_url or f"sqlite:///{home / 'festival.db'}",
         FESTIVAL_IMAGE_DIR=str(image_dir or home / "images"),
     )

@@ -92,6 +92,11 @@ def ceremony(
             "categories": len(source.categories),
             "person_ids": len(source.person_names),
             "film_ids": len(source.film_titles),
+            # Nominations whose source names a title and nobody (the IMDb award events never
+            # name people): they link their title and no person.
+            "nominations_naming_titles_only": sum(
+                1 for n in source.nominations if n.films and not n.nominees and not n.credited
+            ),
             "malformed_rows": len(source.issues),
             "source_fingerprint": source.fingerprint(),
             **written.ceremony.as_metadata("ceremony_rows"),

@@ -29,6 +29,8 @@ SEASON_CRON = {
     "berlinale": "0 6 * 2,3 1",
     "cannes": "0 6 * 5,6 1",
     "venice": "0 6 * 8,9 1",
+    "bafta": "0 6 * 2 1",  # ceremony in February
+    "goldenglobes": "0 6 * 1 1",  # ceremony in January
 }
 # Festivals without a known season: every Monday of the year.
 DEFAULT_CRON = "0 6 * * 1"

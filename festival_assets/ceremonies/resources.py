@@ -15,7 +15,6 @@ from festival_assets.ceremonies.sources.catalog import (
     PartitionIndex,
     SourceCatalog,
     SourceLocations,
-    load_catalog,
     partition_index,
 )
 from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies, SourceError
@@ -24,8 +23,11 @@ from festival_assets.common.settings import festival_home
 
 class CeremonySources(ConfigurableResource):
     """Where ceremonies come from: the Academy Awards dataset (`FESTIVAL_OSCARS_CSV`, or the
-    pinned upstream file, downloaded once and cached under `DAGSTER_HOME`), and one JSON file
-    per ceremony of any other festival in `FESTIVAL_CEREMONY_DIR`."""
+    pinned upstream file, downloaded once and cached under `DAGSTER_HOME`); the IMDb award
+    events of the Kometa-Team/IMDb-Awards dataset (`FESTIVAL_AWARD_EVENTS`, `slug=event_id`
+    pairs, by default Cannes, Venice, the Berlinale, BAFTA and the Golden Globes; their files
+    from `FESTIVAL_AWARD_EVENTS_DIR`, or downloaded once from a pinned commit and cached); and
+    one JSON file per ceremony of any other festival in `FESTIVAL_CEREMONY_DIR`."""
 
     oscars_csv: str | None = Field(
         default=None,
@@ -35,17 +37,34 @@ class CeremonySources(ConfigurableResource):
         default=None,
         description="Folder of ceremony files; leave empty to use FESTIVAL_CEREMONY_DIR.",
     )
+    award_events: str | None = Field(
+        default=None,
+        description=(
+            "IMDb award events as slug=event_id pairs, comma-separated; leave empty to use "
+            "FESTIVAL_AWARD_EVENTS or the five default festivals."
+        ),
+    )
+    award_events_dir: str | None = Field(
+        default=None,
+        description=(
+            "Local copy of the IMDb-Awards dataset (events/<event_id>.yml); leave empty to use "
+            "FESTIVAL_AWARD_EVENTS_DIR or the pinned download."
+        ),
+    )
 
     def locations(self) -> SourceLocations:
         ceremony_dir = self.ceremony_dir or os.environ.get("FESTIVAL_CEREMONY_DIR")
+        events_dir = self.award_events_dir or os.environ.get("FESTIVAL_AWARD_EVENTS_DIR")
         return SourceLocations(
             oscars_csv=self.oscars_csv or os.environ.get("FESTIVAL_OSCARS_CSV"),
             cache_dir=festival_home() / "cache",
             ceremony_dir=Path(ceremony_dir).expanduser() if ceremony_dir else None,
+            award_events=self.award_events or os.environ.get("FESTIVAL_AWARD_EVENTS"),
+            award_events_dir=Path(events_dir).expanduser() if events_dir else None,
         )
 
     def catalog(self) -> SourceCatalog:
-        return load_catalog(self.locations())
+        return SourceCatalog(self.locations())
 
     def ceremony(self, partition_key: str) -> Ceremony:
         return self.catalog().ceremony(partition_key)

@@ -68,7 +68,7 @@ def summary_markdown(ceremony: Ceremony, counts: dict[str, int], problems: list[
     for nomination in ceremony.nominations:
         if nomination.won:
             who = nomination.credited or ", ".join(n.name for n in nomination.nominees)
-            films = ", ".join(film.title for film in nomination.films)
+            films = ", ".join(film.title or film.imdb_id or "" for film in nomination.films)
             winner = " — ".join(part for part in (who, films) if part)
             by_category.setdefault(nomination.category, []).append(winner)
     lines = [

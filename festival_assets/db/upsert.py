@@ -16,8 +16,11 @@ Merge = Callable[[ColumnElement[Any], ColumnElement[Any]], ColumnElement[Any]]
 
 
 def first_alphabetically(stored: ColumnElement[Any], incoming: ColumnElement[Any]) -> Any:
-    """Keeps the smaller of two values: the result does not depend on the order of writes."""
-    return case((incoming < stored, incoming), else_=stored)
+    """Keeps the smaller of two names, an empty one (a source that names no title) only when
+    there is no other: the result does not depend on the order of writes."""
+    return case(
+        (and_(incoming != "", or_(stored == "", incoming < stored)), incoming), else_=stored
+    )
 
 
 @dataclass(frozen=True)

@@ -129,10 +129,10 @@ def people_and_movies(
 
 
 def merge_names(names: dict[str, str], more: Mapping[str, str]) -> None:
-    """Add `more` to `names`, keeping the alphabetically first name of an id named twice, as
-    the database does."""
+    """Add `more` to `names`, keeping the alphabetically first name of an id named twice (an
+    empty name only when there is no other), as the database does."""
     for imdb_id, name in more.items():
-        if imdb_id not in names or name < names[imdb_id]:
+        if imdb_id not in names or (name and (not names[imdb_id] or name < names[imdb_id])):
             names[imdb_id] = name
 
 

@@ -1,12 +1,13 @@
 """All ceremonies the project knows, from every source, keyed by partition key: the Academy
-Awards in chronological order, then every other festival's ceremony files, festival by
-festival. Parsing them all is the `ceremony` step's work; every other process (the code
-location, each step process, sensors) needs only the partition keys, which come from an index
-cached beside the sources' identity (path, size, modification time) and rebuilt when it
-changes."""
+Awards in chronological order, then the festivals of the IMDb award events, then every other
+festival's ceremony files, festival by festival. Parsing them all is the `ceremony` step's
+work; every other process (the code location, each step process, sensors) needs only the
+partition keys, which come from an index cached beside the sources' identity (path, size,
+modification time) and rebuilt when it changes."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -16,51 +17,120 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from festival_assets.ceremonies.sources.ceremony_files import load_ceremony_files
+from festival_assets.ceremonies.sources.imdb_awards import (
+    AwardEventsDataset,
+    configured_events,
+    load_award_events,
+    local_event_file,
+)
 from festival_assets.ceremonies.sources.model import Ceremony, SourceError, SourceIssue
-from festival_assets.ceremonies.sources.oscars import FESTIVAL, load_dataset, resolve_csv
+from festival_assets.ceremonies.sources.oscars import (
+    FESTIVAL,
+    OscarsDataset,
+    load_dataset,
+    resolve_csv,
+)
 
 
 @dataclass(frozen=True)
 class SourceLocations:
     """Where the sources are: the Academy Awards dataset (a local path, or None for the pinned
-    download cached in `cache_dir`) and the folder of ceremony files."""
+    download cached in `cache_dir`), the IMDb award events (`award_events` as in
+    `FESTIVAL_AWARD_EVENTS`, read from `award_events_dir` or downloaded into `cache_dir`) and
+    the folder of ceremony files."""
 
     oscars_csv: str | None
     cache_dir: Path
     ceremony_dir: Path | None = None
+    award_events: str | None = None
+    award_events_dir: Path | None = None
 
-    def files(self) -> list[Path]:
-        files = [resolve_csv(self.oscars_csv, self.cache_dir)]
+    def files(self) -> list[Path | str]:
+        """The source files on this machine, and a mark for each configured event whose file
+        is not (yet): finding them never goes to the network."""
+        files: list[Path | str] = [resolve_csv(self.oscars_csv, self.cache_dir)]
+        events, _ = configured_events(self.award_events, set())
+        for event in events:
+            local = local_event_file(event, self.award_events_dir, self.cache_dir)
+            files.append(local or f"{event.slug}={event.event_id} not here")
         if self.ceremony_dir is not None and self.ceremony_dir.is_dir():
             files += sorted(self.ceremony_dir.glob("*.json"))
         return files
 
     def identity(self) -> str:
-        """Changes whenever a source file is added, removed, replaced or modified."""
-        stats = []
+        """Changes whenever a source file is added, removed, replaced or modified, and with
+        the configuration that names them."""
+        stats: list[object] = [self.award_events, str(self.ceremony_dir)]
         for path in self.files():
-            stat = path.stat()
-            stats.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
-        stats.append(str(self.ceremony_dir))
+            if isinstance(path, str):
+                stats.append(path)
+            else:
+                stat = path.stat()
+                stats.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
         return hashlib.sha256(json.dumps(stats).encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
 class SourceCatalog:
-    ceremonies: dict[str, Ceremony]
-    issues: tuple[SourceIssue, ...]
+    """The ceremonies of every source, each source read when first needed: `ceremony(key)`
+    reads only the source that holds the key (the Academy Awards, the ceremony files, or the
+    one award event of its festival); `ceremonies` reads them all."""
+
+    def __init__(self, locations: SourceLocations) -> None:
+        self.locations = locations
+
+    @functools.cached_property
+    def oscars(self) -> OscarsDataset:
+        return load_dataset(resolve_csv(self.locations.oscars_csv, self.locations.cache_dir))
+
+    @functools.cached_property
+    def ceremony_files(self) -> tuple[dict[str, Ceremony], list[SourceIssue]]:
+        return load_ceremony_files(self.locations.ceremony_dir, reserved_slugs={FESTIVAL.slug})
+
+    @functools.cached_property
+    def award_events(self) -> AwardEventsDataset:
+        return self.load_award_events(None)
+
+    def load_award_events(self, only_slug: str | None) -> AwardEventsDataset:
+        files, _ = self.ceremony_files
+        return load_award_events(
+            self.locations.award_events,
+            self.locations.award_events_dir,
+            self.locations.cache_dir,
+            reserved_slugs={FESTIVAL.slug} | {c.festival.slug for c in files.values()},
+            only_slug=only_slug,
+        )
+
+    @property
+    def ceremonies(self) -> dict[str, Ceremony]:
+        files, _ = self.ceremony_files
+        return {**self.oscars.ceremonies, **self.award_events.ceremonies, **files}
+
+    @property
+    def issues(self) -> tuple[SourceIssue, ...]:
+        _, rejected = self.ceremony_files
+        return (*self.oscars.issues, *self.award_events.issues, *rejected)
 
     def partition_keys(self) -> list[str]:
         return list(self.ceremonies)
 
     def ceremony(self, partition_key: str) -> Ceremony:
-        if partition_key not in self.ceremonies:
-            rejected = [str(i) for i in self.issues if partition_key.split("-")[0] in i.location]
-            hint = f" (rejected files: {'; '.join(rejected)})" if rejected else ""
+        slug = partition_key.split("-")[0]
+        files, rejected = self.ceremony_files
+        if slug == FESTIVAL.slug:
+            found, issues = self.oscars.ceremonies, list(self.oscars.issues)
+        elif any(c.festival.slug == slug for c in files.values()):
+            found, issues = files, rejected
+        else:
+            events = self.load_award_events(only_slug=slug)
+            found = {**events.ceremonies, **files}
+            issues = [*events.issues, *rejected]
+        if partition_key not in found:
+            hint = "; ".join(str(i) for i in issues if slug in i.location)
             raise SourceError(
-                f"no source has a ceremony with partition key {partition_key!r}{hint}"
+                f"no source has a ceremony with partition key {partition_key!r}"
+                + (f" (rejected: {hint})" if hint else "")
             )
-        return self.ceremonies[partition_key]
+        return found[partition_key]
 
     def latest_by_festival(self) -> dict[str, str]:
         """The partition key of each festival's latest ceremony."""
@@ -74,14 +144,6 @@ def latest_by_festival(keys_and_festivals: Iterable[tuple[str, str]]) -> dict[st
     for key, slug in keys_and_festivals:
         latest[slug] = key
     return latest
-
-
-def load_catalog(locations: SourceLocations) -> SourceCatalog:
-    oscars = load_dataset(resolve_csv(locations.oscars_csv, locations.cache_dir))
-    others, rejected = load_ceremony_files(locations.ceremony_dir, reserved_slugs={FESTIVAL.slug})
-    return SourceCatalog(
-        ceremonies={**oscars.ceremonies, **others}, issues=(*oscars.issues, *rejected)
-    )
 
 
 @dataclass(frozen=True)
@@ -109,7 +171,7 @@ def partition_index(locations: SourceLocations) -> PartitionIndex:
         return PartitionIndex(dict(document["festival_of"]), tuple(document["issues"]))
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    catalog = load_catalog(locations)
+    catalog = SourceCatalog(locations)
     index = PartitionIndex(
         {key: ceremony.festival.slug for key, ceremony in catalog.ceremonies.items()},
         tuple(str(issue) for issue in catalog.issues),

@@ -19,7 +19,7 @@ def download_once(url: str, target: Path, sha256: str | None, what: str, remedy:
     if target.is_file() and (sha256 is None or cached_file_matches(target, sha256)):
         return target
     try:
-        response = requests.get(url, timeout=60)
+        response = requests.get(url, timeout=(10, 60))
         response.raise_for_status()
     except requests.RequestException as error:
         raise SourceError(

@@ -85,16 +85,23 @@ class AwardEventsDataset:
 
 
 def load_award_events(
-    setting: str | None, events_dir: Path | None, cache_dir: Path, reserved_slugs: Set[str]
+    setting: str | None,
+    events_dir: Path | None,
+    cache_dir: Path,
+    reserved_slugs: Set[str],
+    only_slug: str | None = None,
 ) -> AwardEventsDataset:
     """The ceremonies of the events `FESTIVAL_AWARD_EVENTS` names (the defaults when it is
     empty), read from `events_dir` (`FESTIVAL_AWARD_EVENTS_DIR`) when given, otherwise
-    downloaded into `cache_dir`. One unusable pair or file never keeps the others out."""
+    downloaded into `cache_dir`; with `only_slug`, of that festival's event alone. One
+    unusable pair or file never keeps the others out."""
     events, setting_issues = configured_events(setting, reserved_slugs)
     issues = list(setting_issues)
     named: list[AwardEvent] = []
     ceremonies: dict[str, Ceremony] = {}
     for event in events:
+        if only_slug is not None and event.slug != only_slug:
+            continue
         try:
             path = event_file(event, events_dir, cache_dir)
         except SourceError as error:
@@ -161,6 +168,20 @@ def source_name(event: AwardEvent) -> str:
     return f"{event.event_id}.yml ({event.slug})"
 
 
+def cached_event_file(event: AwardEvent, cache_dir: Path) -> Path:
+    return cache_dir / f"imdb-awards-{PINNED_COMMIT[:12]}-{event.event_id}.yml"
+
+
+def local_event_file(event: AwardEvent, events_dir: Path | None, cache_dir: Path) -> Path | None:
+    """The event's file if it is on this machine already (in the local copy of the dataset,
+    or downloaded before), without going to the network."""
+    if events_dir is not None:
+        path = events_dir.expanduser() / "events" / f"{event.event_id}.yml"
+    else:
+        path = cached_event_file(event, cache_dir)
+    return path if path.is_file() else None
+
+
 def event_file(event: AwardEvent, events_dir: Path | None, cache_dir: Path) -> Path:
     """The event's file: in the local copy of the dataset when one is given, otherwise the
     file of the pinned commit, downloaded into `cache_dir` on first use and checked against its
@@ -175,7 +196,7 @@ def event_file(event: AwardEvent, events_dir: Path | None, cache_dir: Path) -> P
         return path
     return download_once(
         f"{BASE_URL}/{event.event_id}.yml",
-        cache_dir / f"imdb-awards-{PINNED_COMMIT[:12]}-{event.event_id}.yml",
+        cached_event_file(event, cache_dir),
         PINNED_SHA256.get(event.event_id),
         what=f"the IMDb awards file of event {event.event_id} ({event.slug})",
         remedy=(

@@ -20,6 +20,8 @@ class ServerCounts:
     the two movie kinds. ``statuses`` counts responses by HTTP status. ``rate_limited``,
     ``unauthorized`` and ``not_found`` count 429, 401 and 404 responses; ``faults`` counts
     injected faults served; ``errors`` counts unexpected server exceptions (should stay 0).
+    ``arrivals`` holds the wall-clock times (``time.time()``) of the first and the last API
+    request and image request: ``{"api": (first, last), "images": (first, last)}``.
     """
 
     api: int = 0
@@ -40,6 +42,7 @@ class ServerCounts:
     max_concurrent_api: int = 0
     paths: collections.Counter[str] = field(default_factory=collections.Counter)
     statuses: collections.Counter[int] = field(default_factory=collections.Counter)
+    arrivals: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key)
@@ -49,13 +52,14 @@ class ServerCounts:
         result = {f.name: getattr(self, f.name) for f in fields(self)}
         result["paths"] = dict(self.paths)
         result["statuses"] = dict(self.statuses)
+        result["arrivals"] = dict(self.arrivals)
         return result
 
 
 COUNTER_NAMES = tuple(
     name
     for name in ServerCounts.__dataclass_fields__
-    if name not in ("paths", "statuses", "max_concurrent_api")
+    if name not in ("paths", "statuses", "arrivals", "max_concurrent_api")
 )
 
 

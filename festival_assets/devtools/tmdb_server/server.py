@@ -116,15 +116,21 @@ class _Handler(BaseHTTPRequestHandler):
         app._count_arrival(path, is_api=is_api)
         if is_api:
             app._api_enter()
+        admission = None
         try:
             if is_api or is_image:
+                fault = app._take_fault(path, is_image=is_image)
+                # Like TMDb, the rate limit counts a request as it arrives, before the time
+                # it takes to answer.
+                if is_api and fault is None:
+                    admission = app._admit()
                 if app.latency > 0:
                     time.sleep(app.latency)
-                fault = app._take_fault(path, is_image=is_image)
                 if fault is not None and self._apply_fault(fault, path, head=head):
                     return
             if is_api:
-                self._api(path, parse_qs(split.query, keep_blank_values=True), head=head)
+                query = parse_qs(split.query, keep_blank_values=True)
+                self._api(path, query, head=head, admission=admission)
             elif is_image:
                 self._image(path, head=head)
             else:
@@ -242,9 +248,16 @@ class _Handler(BaseHTTPRequestHandler):
             and hmac.compare_digest(token.strip().encode(), app.read_access_token.encode())
         )
 
-    def _api(self, path: str, query: Mapping[str, list[str]], *, head: bool) -> None:
+    def _api(
+        self,
+        path: str,
+        query: Mapping[str, list[str]],
+        *,
+        head: bool,
+        admission: tuple[bool, int] | None = None,
+    ) -> None:
         app = self.server.app
-        admitted, count = app._admit()
+        admitted, count = admission or app._admit()
         if not admitted:
             self._send_rate_limited(count, head=head)
             return
@@ -357,6 +370,7 @@ class LocalTMDbServer:
         self._counters: collections.Counter[str] = collections.Counter()
         self._paths: collections.Counter[str] = collections.Counter()
         self._statuses: collections.Counter[int] = collections.Counter()
+        self._arrivals: dict[str, tuple[float, float]] = {}
         self._concurrent_api = 0
         self._max_concurrent_api = 0
         self._window: collections.deque[float] = collections.deque()
@@ -458,6 +472,7 @@ class LocalTMDbServer:
                 max_concurrent_api=self._max_concurrent_api,
                 paths=collections.Counter(self._paths),
                 statuses=collections.Counter(self._statuses),
+                arrivals=dict(self._arrivals),
             )
 
     @property
@@ -470,6 +485,7 @@ class LocalTMDbServer:
             self._counters.clear()
             self._paths.clear()
             self._statuses.clear()
+            self._arrivals.clear()
             self._max_concurrent_api = self._concurrent_api
 
     def inject(self, path_pattern: str, fault: str, times: int = 1) -> None:
@@ -531,7 +547,12 @@ class LocalTMDbServer:
 
     def _count_arrival(self, path: str, *, is_api: bool) -> None:
         kind = endpoint_kind(path)
+        now = time.time()
         with self._lock:
+            if is_api or kind == "images":
+                timed = "api" if is_api else "images"
+                first, _ = self._arrivals.get(timed, (now, now))
+                self._arrivals[timed] = (first, now)
             self._paths[path] += 1
             self._counters[kind] += 1
             if kind.startswith("movie_"):

@@ -14,6 +14,7 @@ from dagster import (
     Output,
     asset,
 )
+from sqlalchemy import Engine
 
 from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.ceremonies.sources.model import (
@@ -24,7 +25,15 @@ from festival_assets.ceremonies.sources.model import (
 )
 from festival_assets.ceremonies.summary import ceremony_status
 from festival_assets.ceremonies.verify import link_differences, nomination_differences
-from festival_assets.ceremonies.writes import write_ceremony, write_nominations
+from festival_assets.ceremonies.writes import (
+    CeremonyWrite,
+    NominationsWrite,
+    ceremony_is_stored,
+    stored_nominations,
+    why_not_whole,
+    write_ceremony,
+    write_nominations,
+)
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.partitions import PARTITIONED, fail_unreadable
 from festival_assets.common.settings import ImportSettings
@@ -82,8 +91,16 @@ def ceremony(
     per_ceremony = {}
     malformed = []
     for source in ceremonies:
-        with engine.begin() as connection:
-            written = write_ceremony(connection, source)
+        with engine.connect() as connection:
+            stored = ceremony_is_stored(connection, source)
+        if stored:
+            unchanged = UpsertCounts(unchanged=1)
+            written = CeremonyWrite(
+                unchanged, unchanged, UpsertCounts(unchanged=len(source.categories))
+            )
+        else:
+            with engine.begin() as connection:
+                written = write_ceremony(connection, source)
         for issue in source.issues:
             context.log.warning(f"{source.partition_key}: skipped malformed row, {issue}")
         malformed.extend(f"- {source.partition_key}: {issue}" for issue in source.issues)
@@ -110,6 +127,29 @@ def ceremony(
     )
 
 
+def sync_nominations(
+    engine: Engine, source: Ceremony
+) -> tuple[NominationsWrite | None, str | None]:
+    """Write the ceremony's nominations where the database differs from the source. Returns
+    what was written, and why the stored nominations were kept as they were when the source is
+    not whole: such a source never deletes and changes nothing already stored, so what it lost
+    stays as the last whole source left it; it is written only where nothing is stored yet (a
+    first import skips the malformed rows, as `ceremony` reported)."""
+    with engine.connect() as connection:
+        in_sync = (
+            nomination_differences(connection, source).ok
+            and link_differences(connection, source).ok
+        )
+        stored = stored_nominations(connection, source)
+    if in_sync:
+        return None, None
+    problem = why_not_whole(source, stored)
+    if problem is not None and stored:
+        return None, f"{problem}; the {stored} stored nominations were kept as they were"
+    with engine.begin() as connection:
+        return write_nominations(connection, source, delete_stale_rows=problem is None), None
+
+
 @asset(
     **PARTITIONED,
     ins={"ceremony": AssetIn("ceremony")},
@@ -130,16 +170,12 @@ def nominations(
     engine = database.engine()
     per_ceremony = {}
     summaries = []
+    not_whole: dict[str, str] = {}
     for source in ceremony.readable():
-        with engine.connect() as connection:
-            in_sync = (
-                nomination_differences(connection, source).ok
-                and link_differences(connection, source).ok
-            )
-        written = None
-        if not in_sync:
-            with engine.begin() as connection:
-                written = write_nominations(connection, source)
+        written, kept_because = sync_nominations(engine, source)
+        if kept_because is not None:
+            not_whole[source.partition_key] = kept_because
+            context.log.error(f"{source.partition_key}: {kept_because}")
         with engine.connect() as connection:
             status, summary = ceremony_status(connection, source)
         summaries.append(summary)
@@ -161,6 +197,16 @@ def nominations(
             **status,
         }
     fail_unreadable(ceremony)
+    if not_whole:
+        raise Failure(
+            description=(
+                f"{len(not_whole)} of the run's ceremonies have sources that are not whole; "
+                "their stored nominations were kept: "
+                + "; ".join(f"{key}: {problem}" for key, problem in not_whole.items())
+            ),
+            metadata={"ceremonies_not_whole": len(not_whole)},
+            allow_retries=False,
+        )
     # What a reader looks for first: which ceremonies, and how their import went.
     metadata = {
         "ceremony": ", ".join(per_ceremony),

@@ -3,6 +3,7 @@ it."""
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import tempfile
@@ -17,7 +18,12 @@ from festival_assets.ceremonies.sources.catalog import (
     SourceLocations,
     partition_index,
 )
-from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies, SourceError
+from festival_assets.ceremonies.sources.model import (
+    Ceremony,
+    ParsedCeremonies,
+    SourceError,
+    UnreadableCeremony,
+)
 from festival_assets.common.settings import festival_home
 
 
@@ -99,11 +105,18 @@ class CeremonyIOManager(ConfigurableIOManager):
         for partition_key in context.asset_partition_keys:
             path = self.folder() / f"{partition_key}.pickle"
             try:
-                with path.open("rb") as handle:
-                    loaded[partition_key] = pickle.load(handle)
+                stat = path.stat()
             except FileNotFoundError:
                 raise SourceError(
                     f"{partition_key} has not been read from its source yet: materialize "
                     "`ceremony` for it first"
                 ) from None
+            loaded[partition_key] = load_pickle(str(path), stat.st_mtime_ns, stat.st_size)
         return loaded
+
+
+# The steps of a run share one process and load the same ceremonies one after the other.
+@functools.lru_cache(maxsize=1024)
+def load_pickle(path: str, mtime_ns: int, size: int) -> Ceremony | UnreadableCeremony:
+    with open(path, "rb") as handle:
+        return pickle.load(handle)

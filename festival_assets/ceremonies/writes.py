@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, tuple_
+from sqlalchemy import Connection, delete, func, select, tuple_
 
 from festival_assets.ceremonies.sources.model import Ceremony, Nomination
 from festival_assets.db.entities import movie_id, person_id
@@ -58,15 +58,8 @@ class CeremonyWrite:
     categories: UpsertCounts
 
 
-def write_ceremony(connection: Connection, ceremony: Ceremony) -> CeremonyWrite:
-    festival = upsert(
-        connection,
-        festivals,
-        [{"id": ceremony.festival.slug, "name": ceremony.festival.name}],
-        key=["id"],
-        update=["name"],
-    )
-    ceremony_row = {
+def ceremony_row(ceremony: Ceremony) -> dict[str, Any]:
+    return {
         "id": ceremony_id(ceremony.partition_key),
         "partition_key": ceremony.partition_key,
         "festival_id": ceremony.festival.slug,
@@ -77,17 +70,13 @@ def write_ceremony(connection: Connection, ceremony: Ceremony) -> CeremonyWrite:
         "film_year": ceremony.film_year,
         "source_fingerprint": ceremony.fingerprint(),
     }
-    ceremony_counts = upsert(
-        connection,
-        ceremonies,
-        [ceremony_row],
-        key=["partition_key"],
-        update=[c for c in ceremony_row if c not in ("id", "partition_key")],
-    )
-    category_rows = [
+
+
+def category_rows(ceremony: Ceremony) -> list[dict[str, Any]]:
+    return [
         {
             "id": category_id(ceremony.partition_key, category.name),
-            "ceremony_id": ceremony_row["id"],
+            "ceremony_id": ceremony_id(ceremony.partition_key),
             "name": category.name,
             "canonical_name": category.canonical_name,
             "category_class": category.category_class,
@@ -95,10 +84,51 @@ def write_ceremony(connection: Connection, ceremony: Ceremony) -> CeremonyWrite:
         }
         for category in ceremony.categories
     ]
+
+
+def ceremony_is_stored(connection: Connection, ceremony: Ceremony) -> bool:
+    """The festival, the ceremony and its categories are stored as the source says: a rerun of
+    an unchanged ceremony only reads."""
+    row = ceremony_row(ceremony)
+    stored = connection.execute(
+        select(*(ceremonies.c[c] for c in row)).where(ceremonies.c.id == row["id"])
+    ).one_or_none()
+    if stored is None or stored._asdict() != row:
+        return False
+    festival_name = connection.execute(
+        select(festivals.c.name).where(festivals.c.id == ceremony.festival.slug)
+    ).scalar_one_or_none()
+    expected = category_rows(ceremony)
+    columns = [categories.c[c] for c in expected[0]] if expected else [categories.c.id]
+    stored_categories = [
+        r._asdict()
+        for r in connection.execute(select(*columns).where(categories.c.ceremony_id == row["id"]))
+    ]
+    return festival_name == ceremony.festival.name and sorted(
+        stored_categories, key=lambda r: str(r["id"])
+    ) == sorted(expected, key=lambda r: str(r["id"]))
+
+
+def write_ceremony(connection: Connection, ceremony: Ceremony) -> CeremonyWrite:
+    festival = upsert(
+        connection,
+        festivals,
+        [{"id": ceremony.festival.slug, "name": ceremony.festival.name}],
+        key=["id"],
+        update=["name"],
+    )
+    row = ceremony_row(ceremony)
+    ceremony_counts = upsert(
+        connection,
+        ceremonies,
+        [row],
+        key=["partition_key"],
+        update=[c for c in row if c not in ("id", "partition_key")],
+    )
     category_counts = upsert(
         connection,
         categories,
-        category_rows,
+        category_rows(ceremony),
         key=["ceremony_id", "name"],
         update=["canonical_name", "category_class", "names_people"],
     )
@@ -113,10 +143,12 @@ class NominationsWrite:
     film_links: UpsertCounts
 
 
-def write_nominations(connection: Connection, ceremony: Ceremony) -> NominationsWrite:
+def write_nominations(
+    connection: Connection, ceremony: Ceremony, *, delete_stale_rows: bool = True
+) -> NominationsWrite:
     """The ceremony's nominations and their links, equal to the source afterwards: nominations
-    the source no longer has are deleted with their links. The people and movies it links
-    exist already: the entity step of the run wrote them."""
+    the source no longer has are deleted with their links, unless `delete_stale_rows` is off.
+    The people and movies it links exist already: the entity step of the run wrote them."""
     key = ceremony.partition_key
     ids = nomination_ids(ceremony)
     nomination_rows = [
@@ -144,13 +176,15 @@ def write_nominations(connection: Connection, ceremony: Ceremony) -> Nominations
         connection, nomination_people, person_rows, key=["nomination_id", "person_id"]
     )
     film_links = upsert(connection, nomination_movies, film_rows, key=["nomination_id", "movie_id"])
-    deleted = delete_stale(
-        connection,
-        ceremony,
-        ids,
-        {(row["nomination_id"], row["person_id"]) for row in person_rows},
-        {(row["nomination_id"], row["movie_id"]) for row in film_rows},
-    )
+    deleted = 0
+    if delete_stale_rows:
+        deleted = delete_stale(
+            connection,
+            ceremony,
+            ids,
+            {(row["nomination_id"], row["person_id"]) for row in person_rows},
+            {(row["nomination_id"], row["movie_id"]) for row in film_rows},
+        )
     return NominationsWrite(counts, deleted, person_links, film_links)
 
 
@@ -221,3 +255,30 @@ def delete_stale(
         )
     )
     return deleted
+
+
+# A source with this much less than is stored lost rows rather than corrected some.
+SHRINK_LIMIT = 0.1
+
+
+def stored_nominations(connection: Connection, ceremony: Ceremony) -> int:
+    return connection.execute(
+        select(func.count())
+        .select_from(nominations)
+        .where(nominations.c.ceremony_id == ceremony_id(ceremony.partition_key))
+    ).scalar_one()
+
+
+def why_not_whole(ceremony: Ceremony, stored: int) -> str | None:
+    """Why the ceremony's source cannot be trusted to say what to delete: malformed rows, or
+    far fewer nominations than are stored. None when it is whole."""
+    if ceremony.issues:
+        shown = "; ".join(str(issue) for issue in ceremony.issues[:3])
+        more = f" and {len(ceremony.issues) - 3} more" if len(ceremony.issues) > 3 else ""
+        return f"{len(ceremony.issues)} malformed source rows ({shown}{more})"
+    if stored and len(ceremony.nominations) < stored * (1 - SHRINK_LIMIT):
+        return (
+            f"the source has {len(ceremony.nominations)} nominations where {stored} are stored, "
+            f"more than {SHRINK_LIMIT:.0%} fewer"
+        )
+    return None

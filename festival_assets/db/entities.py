@@ -8,11 +8,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Connection, Table
+from sqlalchemy import Column, Connection, Table, select
 
 from festival_assets.ceremonies.sources.model import Ceremony
 from festival_assets.db.models import MovieRow, PersonRow, natural_id
-from festival_assets.db.upsert import UpsertCounts, first_alphabetically, upsert
+from festival_assets.db.upsert import UpsertCounts, first_alphabetically, in_chunks, upsert
 
 people = PersonRow.__table__
 movies = MovieRow.__table__
@@ -70,7 +70,10 @@ def write_entities(
     connection: Connection, kind: EntityKind, names: Mapping[str, str]
 ) -> UpsertCounts:
     """Make sure a row exists for every IMDb id. An entity credited under several names keeps
-    the alphabetically first, whichever ceremony is written first."""
+    the alphabetically first (an empty one only when there is no other), whichever ceremony is
+    written first. Only rows that are missing or would change are written, so a rerun reads
+    and writes nothing."""
+    stored = stored_names(connection, kind, list(names))
     rows = [
         {
             "id": kind.entity_id(imdb_id),
@@ -79,8 +82,9 @@ def write_entities(
             "tmdb_status": "pending",
         }
         for imdb_id, name in names.items()
+        if imdb_id not in stored or (name and (not stored[imdb_id] or name < stored[imdb_id]))
     ]
-    return upsert(
+    written = upsert(
         connection,
         kind.table,
         rows,
@@ -88,3 +92,13 @@ def write_entities(
         update=[kind.name_column],
         merge={kind.name_column: first_alphabetically},
     )
+    return written + UpsertCounts(unchanged=len(names) - len(rows))
+
+
+def stored_names(connection: Connection, kind: EntityKind, imdb_ids: list[str]) -> dict[str, str]:
+    name = kind.table.c[kind.name_column]
+    found: dict[str, str] = {}
+    for chunk in in_chunks(sorted(imdb_ids)):
+        query = select(kind.table.c.imdb_id, name).where(kind.table.c.imdb_id.in_(chunk))
+        found.update((imdb_id, stored) for imdb_id, stored in connection.execute(query))
+    return found

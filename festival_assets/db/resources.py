@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, Failure
 from pydantic import Field
 from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from festival_assets.common.settings import festival_home
 from festival_assets.db.engine import engine_for
@@ -29,4 +30,14 @@ class FestivalDatabase(ConfigurableResource):
     )
 
     def engine(self) -> Engine:
-        return engine_for(self.url or default_database_url())
+        """The engine of the database; a URL SQLAlchemy cannot use fails the step once, naming
+        where it came from (the value is not shown: it may hold a password)."""
+        source = "the database resource's url" if self.url else "FESTIVAL_DATABASE_URL"
+        try:
+            return engine_for(self.url or default_database_url())
+        except (ArgumentError, NoSuchModuleError) as error:
+            raise Failure(
+                description=f"{source} is not a database URL SQLAlchemy can use: "
+                f"{type(error).__name__}",
+                allow_retries=False,
+            ) from None

@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -40,6 +40,7 @@ class ValidImage:
     format: str
     width: int
     height: int
+    pixels: Image.Image = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ def validate_image(content: bytes, *, max_pixels: int) -> ValidImage:
                         f"{width}x{height} pixels is more than the limit of {max_pixels}"
                     )
                 image.load()
+                # Kept for the thumbnail, so that the image is decoded once.
+                pixels = image.convert("RGB")
         except InvalidImage:
             raise
         except Image.UnidentifiedImageError:
@@ -96,6 +99,7 @@ def validate_image(content: bytes, *, max_pixels: int) -> ValidImage:
         format=image_format,
         width=width,
         height=height,
+        pixels=pixels,
     )
 
 
@@ -106,8 +110,7 @@ def write_image_files(image: ValidImage, image_dir: Path, thumbnail_px: int) -> 
     path = image_dir / image.sha256[:2] / f"{image.sha256}.{extension}"
     thumbnail_path = image_dir / "thumbnails" / image.sha256[:2] / f"{image.sha256}.jpg"
     write_atomically(path, image.content)
-    with Image.open(io.BytesIO(image.content)) as original:
-        thumbnail = original.convert("RGB")
+    thumbnail = image.pixels.copy()
     thumbnail.thumbnail((thumbnail_px, thumbnail_px))
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="JPEG", quality=85)

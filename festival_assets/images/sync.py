@@ -158,7 +158,7 @@ def images_to_fetch(
         if (
             row is not None
             and row["status"] == "stored"
-            and row["source_url"] == url_or_none(task, settings)
+            and same_image(row["source_url"], url_or_none(task, settings))
             and stored_files_look_intact(row)
         ):
             plan.intact_ids.add(task.image_id)
@@ -169,6 +169,14 @@ def images_to_fetch(
                 continue
         plan.todo.append(task)
     return plan
+
+
+def same_image(stored_url: str | None, url: str | None) -> bool:
+    """The same TMDb file in the same size, from whichever host: a change of `TMDB_IMAGE_URL`
+    (a mirror, or a host that cannot be reached) is no reason to fetch a stored image again."""
+    if not stored_url or not url:
+        return False
+    return stored_url.rsplit("/", 2)[-2:] == url.rsplit("/", 2)[-2:]
 
 
 def stored_files_look_intact(row: Mapping[str, Any]) -> bool:
@@ -206,13 +214,17 @@ def url_or_none(task: ImageTask, settings: ImageSettings) -> str | None:
         return None
 
 
+CHECKED = ["id", "status", "source_url", "sha256", "path", "thumbnail_path", "bytes", "fetched_at"]
+
+
 def image_rows(engine: Engine, image_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    """The `images` rows of these ids, by id."""
+    """What the `images` rows of these ids say about their files, by id."""
     rows: dict[uuid.UUID, dict[str, Any]] = {}
+    columns = [images.c[name] for name in CHECKED]
     with engine.connect() as connection:
         for chunk in in_chunks(image_ids):
-            for row in connection.execute(select(images).where(images.c.id.in_(chunk))):
-                rows[row.id] = row._asdict()
+            for row in connection.execute(select(*columns).where(images.c.id.in_(chunk))):
+                rows[row[0]] = dict(zip(CHECKED, row, strict=True))
     return rows
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
-from dagster import ConfigurableResource, EnvVar
+from dagster import ConfigurableResource, EnvVar, Failure
 from pydantic import Field
 
 from festival_assets.tmdb.client import Credentials, RetryPolicy, TMDbClient
@@ -51,6 +52,15 @@ class TMDbResource(ConfigurableResource):
         return "no TMDb credentials: set TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN to enrich"
 
     def client(self) -> TMDbClient:
+        url = urlsplit(self.api_url)
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise Failure(
+                description=(
+                    f"TMDB_API_URL {self.api_url!r} is not an http(s) URL; TMDb's is "
+                    f"{DEFAULT_TMDB_API_URL}"
+                ),
+                allow_retries=False,
+            )
         return TMDbClient(
             self.api_url,
             self.credentials(),

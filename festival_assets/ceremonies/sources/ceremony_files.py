@@ -59,6 +59,16 @@ def load_ceremony_files(
                 SourceIssue(path.name, f"festival {ceremony.festival.slug!r} has its own source")
             )
             continue
+        duplicate = next((other for other, c in parsed if same_ceremony(c, ceremony)), None)
+        if duplicate is not None:
+            issues.append(
+                SourceIssue(
+                    path.name,
+                    f"the same {ceremony.festival.slug} ceremony of {ceremony.year} as "
+                    f"{duplicate.name}; left out",
+                )
+            )
+            continue
         parsed.append((path, ceremony))
     by_festival: dict[str, list[tuple[Path, Ceremony]]] = defaultdict(list)
     for path, ceremony in parsed:
@@ -73,6 +83,18 @@ def load_ceremony_files(
         for key, (_, ceremony) in zip(keys, ordered, strict=True):
             ceremonies[key] = replace(ceremony, partition_key=key)
     return ceremonies, issues
+
+
+def same_ceremony(one: Ceremony, other: Ceremony) -> bool:
+    """Two files of one ceremony: the same festival and year, and the same edition, or the same
+    date, or (with neither) the same content. Two ceremonies of one year differ in those."""
+    if (one.festival.slug, one.year) != (other.festival.slug, other.year):
+        return False
+    if one.edition is not None and other.edition is not None:
+        return one.edition == other.edition
+    if one.held_on is not None and other.held_on is not None:
+        return one.held_on == other.held_on
+    return one.fingerprint() == other.fingerprint()
 
 
 def parse_ceremony_file(path: Path) -> Ceremony:

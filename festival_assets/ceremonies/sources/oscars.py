@@ -167,6 +167,9 @@ def parse_dataset(lines: Iterable[str], source_name: str = "oscars.csv") -> Osca
                 ceremony_issues[int(number)].append(issue)
             else:
                 file_issues.append(issue)
+    # A row whose ceremony cannot be read may be any ceremony's: none of them is whole.
+    for number in {row.ceremony_number for row in rows}:
+        ceremony_issues[number].extend(file_issues)
     return OscarsDataset(
         ceremonies=group_ceremonies(rows, ceremony_issues), issues=tuple(file_issues)
     )
@@ -210,10 +213,19 @@ def split_multi(value: str) -> list[str]:
     return [part.strip() for part in value.split("|")] if value else []
 
 
+def split_names(value: str, column: str) -> list[str]:
+    """The `|`-separated names of a cell, none of which may be empty (`Name|` is a broken
+    row, not a nominee without a name)."""
+    names = split_multi(value)
+    if any(not name for name in names):
+        raise ValueError(f"{column} {value!r} has an empty element")
+    return names
+
+
 def parse_films(titles: str, ids: str) -> tuple[Film, ...]:
-    title_list, id_list = split_multi(titles), split_multi(ids)
+    title_list, id_list = split_names(titles, "Film"), split_multi(ids)
     if not id_list:
-        return tuple(Film(title) for title in title_list if title)
+        return tuple(Film(title) for title in title_list)
     if len(title_list) != len(id_list):
         raise ValueError(f"Film has {len(title_list)} values but FilmId has {len(id_list)}")
     films = []
@@ -225,9 +237,9 @@ def parse_films(titles: str, ids: str) -> tuple[Film, ...]:
 
 
 def parse_nominees(names: str, ids: str) -> tuple[Nominee, ...]:
-    name_list, id_list = split_multi(names), split_multi(ids)
+    name_list, id_list = split_names(names, "Nominees"), split_multi(ids)
     if not id_list:
-        return tuple(Nominee(name) for name in name_list if name)
+        return tuple(Nominee(name) for name in name_list)
     if len(name_list) != len(id_list):
         raise ValueError(f"Nominees has {len(name_list)} values but NomineeIds has {len(id_list)}")
     nominees = []

@@ -35,12 +35,12 @@ def year_in_file(event_id: str, year: str, events_dir: Path = AWARD_EVENTS_DIR) 
         return yaml.safe_load(handle)[year]
 
 
-def expected(event_id: str, year: str) -> dict[str, Any]:
+def expected(event_id: str, year: str, events_dir: Path = AWARD_EVENTS_DIR) -> dict[str, Any]:
     """Nominations, winners, categories and distinct titles of one year of an event file."""
     nominations = winners = 0
     categories = set()
     titles = set()
-    for award, by_category in year_in_file(event_id, year).items():
+    for award, by_category in year_in_file(event_id, year, events_dir).items():
         for category, lists in by_category.items():
             nominees = lists.get("nominee") or []
             if nominees:
@@ -59,10 +59,8 @@ def expected(event_id: str, year: str) -> dict[str, Any]:
 def stored(festival: Festival, partition_key: str) -> dict[str, Any]:
     with festival.engine.connect() as connection:
         where = {"key": partition_key}
-        of_ceremony = (
-            "FROM nominations n JOIN ceremonies c ON c.id = n.ceremony_id "
-            "WHERE c.partition_key = :key"
-        )
+        this_ceremony = "JOIN ceremonies c ON c.id = n.ceremony_id WHERE c.partition_key = :key"
+        of_ceremony = f"FROM nominations n {this_ceremony}"
         return {
             "nominations": connection.execute(
                 text(f"SELECT count(*) {of_ceremony}"), where
@@ -84,7 +82,7 @@ def stored(festival: Festival, partition_key: str) -> dict[str, Any]:
                     text(
                         "SELECT m.imdb_id FROM nomination_movies l "
                         "JOIN movies m ON m.id = l.movie_id "
-                        f"JOIN nominations n ON n.id = l.nomination_id {of_ceremony[5:]}"
+                        f"JOIN nominations n ON n.id = l.nomination_id {this_ceremony}"
                     ),
                     where,
                 ).scalars()
@@ -92,7 +90,7 @@ def stored(festival: Festival, partition_key: str) -> dict[str, Any]:
             "person_links": connection.execute(
                 text(
                     "SELECT count(*) FROM nomination_people l "
-                    f"JOIN nominations n ON n.id = l.nomination_id {of_ceremony[5:]}"
+                    f"JOIN nominations n ON n.id = l.nomination_id {this_ceremony}"
                 ),
                 where,
             ).scalar(),
@@ -211,6 +209,6 @@ def test_an_event_added_by_configuration_becomes_partitions(tmp_path: Path) -> N
 
 PARTITION_KEYS = """
 import json
-from festival_assets.common.partitions import ceremony_partitions
+from festival_assets.ceremonies.partitions import ceremony_partitions
 print(json.dumps(ceremony_partitions.get_partition_keys()))
 """

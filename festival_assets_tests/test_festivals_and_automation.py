@@ -204,7 +204,7 @@ def test_a_new_ceremony_becomes_a_partition_and_is_imported_first(tmp_path: Path
 import json, sys
 from dagster import DagsterInstance, build_sensor_context
 from festival_assets.definitions import defs
-from festival_assets.common.partitions import ceremony_partitions
+from festival_assets.ceremonies.partitions import ceremony_partitions
 sensor = defs.get_sensor_def("new_ceremonies")
 with DagsterInstance.ephemeral() as instance:
     context = build_sensor_context(

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import text
 
 from festival_assets.ceremonies.resources import CeremonySources
+from festival_assets.common.http import RetryPolicy
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets.tmdb.client import (
     Credentials,
-    RetryPolicy,
     TMDbAuthError,
     TMDbClient,
     TMDbNotFound,

@@ -16,6 +16,7 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
+from festival_assets.ceremonies.partitions import PARTITIONED, fail_unreadable
 from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.ceremonies.sources.model import (
     Ceremony,
@@ -35,7 +36,6 @@ from festival_assets.ceremonies.writes import (
     write_nominations,
 )
 from festival_assets.common.metadata import counts_metadata
-from festival_assets.common.partitions import PARTITIONED, fail_unreadable
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.db.upsert import UpsertCounts

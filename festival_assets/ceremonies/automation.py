@@ -20,8 +20,8 @@ from dagster import (
 )
 
 from festival_assets.ceremonies.jobs import import_ceremony
+from festival_assets.ceremonies.partitions import ceremony_partitions, index
 from festival_assets.ceremonies.resources import CeremonySources
-from festival_assets.common.partitions import ceremony_partitions, index
 
 # Mondays at 06:00 UTC during each festival's awards season (months of the year).
 SEASON_CRON = {

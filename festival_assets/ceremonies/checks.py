@@ -14,6 +14,7 @@ from dagster import (
 )
 from sqlalchemy import Connection
 
+from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies
 from festival_assets.ceremonies.verify import (
     duplicate_entities,
@@ -21,7 +22,6 @@ from festival_assets.ceremonies.verify import (
     nomination_differences,
 )
 from festival_assets.common.metadata import listing
-from festival_assets.common.partitions import ceremony_partitions
 from festival_assets.db.resources import FestivalDatabase
 
 

@@ -38,7 +38,7 @@ def ceremony_status(connection: Connection, ceremony: Ceremony) -> tuple[dict[st
     problems: list[str] = []
     owners: dict[uuid.UUID, str] = {}
     for kind in ENTITY_KINDS:
-        statuses = entity_statuses(connection, kind.table, set(kind.names_in(ceremony)))
+        statuses = entity_statuses(connection, kind.table, set(ceremony.named_ids(kind.name)))
         tally = Counter(status for _, status, _ in statuses.values())
         for status in ("enriched", "not_found", "failed", "pending"):
             counts[f"{kind.name}_{status}"] = tally[status]

@@ -145,7 +145,7 @@ def duplicate_entities(connection: Connection, ceremony: Ceremony) -> list[str]:
     one derived from their IMDb id."""
     problems = []
     for kind in ENTITY_KINDS:
-        wanted = sorted(kind.names_in(ceremony))
+        wanted = sorted(ceremony.named_ids(kind.name))
         stored: dict[str, list[uuid.UUID]] = {}
         for chunk in in_chunks(wanted):
             query = select(kind.table.c.imdb_id, kind.table.c.id).where(

@@ -5,12 +5,11 @@ later; everything that treats both alike goes through `EntityKind`."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Column, Connection, Table, select
 
-from festival_assets.ceremonies.sources.model import Ceremony
 from festival_assets.db.models import MovieRow, PersonRow, natural_id
 from festival_assets.db.upsert import UpsertCounts, first_alphabetically, in_chunks, upsert
 
@@ -27,7 +26,6 @@ class EntityKind:
     name_column: str
     image_kind: str
     image_path_column: str
-    names_in: Callable[[Ceremony], Mapping[str, str]]
 
     def entity_id(self, imdb_id: str) -> uuid.UUID:
         return natural_id(self.noun, imdb_id)
@@ -44,7 +42,6 @@ PEOPLE = EntityKind(
     name_column="name",
     image_kind="profile",
     image_path_column="profile_path",
-    names_in=lambda ceremony: ceremony.person_names,
 )
 MOVIES = EntityKind(
     name="movies",
@@ -53,7 +50,6 @@ MOVIES = EntityKind(
     name_column="title",
     image_kind="poster",
     image_path_column="poster_path",
-    names_in=lambda ceremony: ceremony.film_titles,
 )
 ENTITY_KINDS = (PEOPLE, MOVIES)
 

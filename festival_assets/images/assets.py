@@ -11,8 +11,8 @@ from dagster import (
     asset,
 )
 
+from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
-from festival_assets.common.partitions import PARTITIONED
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.resources import FestivalDatabase
@@ -32,7 +32,7 @@ def run_started_at(context: AssetExecutionContext) -> datetime | None:
 def imdb_ids_of(ceremonies: ParsedCeremonies) -> dict[str, set[str]]:
     """The IMDb ids of the run's ceremonies, by entity kind name."""
     return {
-        kind.name: {imdb_id for c in ceremonies.readable() for imdb_id in kind.names_in(c)}
+        kind.name: {imdb_id for c in ceremonies.readable() for imdb_id in c.named_ids(kind.name)}
         for kind in ENTITY_KINDS
     }
 

@@ -2,9 +2,9 @@
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetIn, asset_check
 
+from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import listing
-from festival_assets.common.partitions import ceremony_partitions
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.images.assets import imdb_ids_of
 from festival_assets.images.sync import stored_image_problems

@@ -15,7 +15,7 @@ from pathlib import Path
 import requests
 from PIL import Image, ImageFile
 
-from festival_assets.tmdb.client import SERVER_ERRORS, tries
+from festival_assets.common.http import SERVER_ERRORS, tries
 
 # A truncated file must be an error, never a half-decoded picture.
 ImageFile.LOAD_TRUNCATED_IMAGES = False

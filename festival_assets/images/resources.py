@@ -8,9 +8,9 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from pydantic import Field
 
+from festival_assets.common.http import RetryPolicy
 from festival_assets.common.settings import festival_home
 from festival_assets.images.sync import ImageSettings
-from festival_assets.tmdb.client import RetryPolicy
 
 DEFAULT_TMDB_IMAGE_URL = "https://image.tmdb.org/t/p"
 

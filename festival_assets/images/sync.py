@@ -16,6 +16,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import ColumnElement, Engine, case, select
 
+from festival_assets.common.http import RetryPolicy
 from festival_assets.common.progress import Progress
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.models import ImageRow, natural_id
@@ -31,7 +32,6 @@ from festival_assets.images.files import (
     validate_image,
     write_image_files,
 )
-from festival_assets.tmdb.client import RetryPolicy
 
 images = ImageRow.__table__
 

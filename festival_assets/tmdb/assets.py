@@ -17,9 +17,9 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
+from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import counts_metadata
-from festival_assets.common.partitions import PARTITIONED
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.entities import ENTITY_KINDS, EntityKind, write_entities
 from festival_assets.db.resources import FestivalDatabase
@@ -72,7 +72,7 @@ def people_and_movies(
     names: dict[str, dict[str, str]] = {kind.name: {} for kind in selected}
     for source in ceremony.readable():
         for kind in selected:
-            of_ceremony = kind.names_in(source)
+            of_ceremony = source.named_ids(kind.name)
             per_ceremony[kind.name][source.partition_key] = {kind.name: len(of_ceremony)}
             merge_names(names[kind.name], of_ceremony)
     # Once per run, whatever the number of ceremonies that name the same person or movie.

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from dagster import ConfigurableResource, EnvVar, Failure
 from pydantic import Field
 
-from festival_assets.tmdb.client import Credentials, RetryPolicy, TMDbClient
+from festival_assets.common.http import RetryPolicy
+from festival_assets.tmdb.client import Credentials, TMDbClient
 from festival_assets.tmdb.ratelimit import RateLimiter
 
 DEFAULT_TMDB_API_URL = "https://api.themoviedb.org/3"

@@ -131,6 +131,10 @@ class Ceremony:
                     titles[film.imdb_id] = film.title
         return titles
 
+    def named_ids(self, kind: str) -> dict[str, str]:
+        """The IMDb ids of one kind of entity (`people` or `movies`) with their names."""
+        return {"people": self.person_names, "movies": self.film_titles}[kind]
+
     def fingerprint(self) -> str:
         """A digest of the ceremony's content, recorded as the asset's data version."""
         digest = hashlib.sha256()

@@ -1,3 +1,4 @@
+import csv
 import os
 import uuid
 from collections.abc import Iterator, Sequence
@@ -6,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from dagster import DagsterInstance, ExecuteInProcessResult, instance_for_test, materialize
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
@@ -27,6 +29,29 @@ from festival_assets.db.resources import FestivalDatabase  # noqa: E402
 from festival_assets.definitions import all_asset_checks, all_assets  # noqa: E402
 from festival_assets.images.resources import ImageStorage  # noqa: E402
 from festival_assets.tmdb.resources import TMDbResource  # noqa: E402
+
+# The default festivals of the IMDb award events, by event id.
+FESTIVALS = {
+    "oscars": None,
+    "cannes": "ev0000147",
+    "venice": "ev0000681",
+    "berlinale": "ev0000091",
+    "bafta": "ev0000123",
+    "goldenglobes": "ev0000292",
+}
+
+
+def expected_partition_count() -> int:
+    """The Academy Awards ceremonies of oscars.csv and the years of the default award events,
+    counted here with `csv` and `yaml`."""
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        oscars = {row["Ceremony"] for row in csv.DictReader(handle, delimiter="\t")}
+    years = 0
+    for event_id in filter(None, FESTIVALS.values()):
+        with (AWARD_EVENTS_DIR / "events" / f"{event_id}.yml").open(encoding="utf-8") as handle:
+            years += len(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    return len(oscars) + years
+
 
 # What differs between two correct imports of the same content: when rows were written.
 VOLATILE = {"created_at", "updated_at", "enriched_at", "fetched_at"}

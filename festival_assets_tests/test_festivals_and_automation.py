@@ -17,7 +17,12 @@ from festival_assets.ceremonies.sources.ceremony_files import (
     load_ceremony_files,
     parse_ceremony,
 )
-from festival_assets_tests.conftest import OSCARS_CSV, project_environment
+from festival_assets_tests.conftest import (
+    FESTIVALS,
+    OSCARS_CSV,
+    expected_partition_count,
+    project_environment,
+)
 
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
@@ -231,11 +236,11 @@ print(json.dumps({
 
     first = tick(OSCARS_CSV, "")
     assert first["requested"] == []
-    assert len(first["keys"]) == 98
+    assert len(first["keys"]) == expected_partition_count()
     unchanged = tick(OSCARS_CSV, first["cursor"])
     assert unchanged["requested"] == []
     grown = tick(copy, first["cursor"])
-    assert grown["keys"][-1] == "oscars-2027"
+    assert [k for k in grown["keys"] if k.startswith("oscars-")][-1] == "oscars-2027"
     assert grown["requested"] == ["oscars-2027"]
 
 
@@ -261,12 +266,15 @@ def test_the_older_ceremonies_schedule_walks_through_every_older_ceremony() -> N
     requested = []
     for day in range(97):
         when = datetime.fromordinal(datetime(2026, 1, 1).toordinal() + day).replace(tzinfo=UTC)
-        [request] = older.evaluate_tick(
+        requests = older.evaluate_tick(
             build_schedule_context(
                 scheduled_execution_time=when, repository_def=defs.get_repository_def()
             )
         ).run_requests
-        requested.append(request.partition_key)
+        # One ceremony of each festival a day.
+        festivals = [request.partition_key.split("-")[0] for request in requests]
+        assert sorted(festivals) == sorted(FESTIVALS)
+        requested += [r.partition_key for r in requests if r.partition_key.startswith("oscars-")]
     assert len(set(requested)) == 97
     assert "oscars-2026" not in requested
     assert "oscars-1929" in requested
@@ -281,4 +289,4 @@ def test_the_sensor_takes_note_first() -> None:
             build_sensor_context(instance=instance, repository_def=defs.get_repository_def())
         )
     assert not result.run_requests
-    assert len(json.loads(result.cursor)) == 98
+    assert len(json.loads(result.cursor)) == expected_partition_count()

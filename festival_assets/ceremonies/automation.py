@@ -34,7 +34,8 @@ SEASON_CRON = {
 }
 # Festivals without a known season: every Monday of the year.
 DEFAULT_CRON = "0 6 * * 1"
-# One older ceremony every day at 03:00 UTC: all 98 Academy Awards in about three months.
+# One older ceremony of each festival every day at 03:00 UTC: all 98 Academy Awards, and every
+# other festival's, in about three months.
 OLDER_CRON = "0 3 * * *"
 
 
@@ -68,18 +69,24 @@ def older_ceremonies_schedule() -> ScheduleDefinition:
         execution_timezone="UTC",
         default_status=DefaultScheduleStatus.RUNNING,
         description=(
-            "Re-imports one older ceremony a day, in turn, so that corrections in the sources "
-            "and on TMDb reach every ceremony and its asset checks run again."
+            "Re-imports one older ceremony of each festival a day, in turn, so that corrections "
+            "in the sources and on TMDb reach every ceremony and its asset checks run again."
         ),
     )
-    def older_ceremonies(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
+    def older_ceremonies(context: ScheduleEvaluationContext) -> list[RunRequest] | SkipReason:
         latest = set(latest_partition_keys().values())
-        older = [k for k in ceremony_partitions.get_partition_keys() if k not in latest]
+        keys = set(ceremony_partitions.get_partition_keys())
+        older: dict[str, list[str]] = {}
+        for key, festival in index.festival_of.items():
+            if key in keys and key not in latest:
+                older.setdefault(festival, []).append(key)
         if not older:
             return SkipReason("no ceremony older than its festival's latest")
         day = tick_time(context).toordinal()
-        key = older[day % len(older)]
-        return RunRequest(run_key=f"{key}@{tick_date(context)}", partition_key=key)
+        return [
+            RunRequest(run_key=f"{key}@{tick_date(context)}", partition_key=key)
+            for key in (festival_keys[day % len(festival_keys)] for festival_keys in older.values())
+        ]
 
     return older_ceremonies
 

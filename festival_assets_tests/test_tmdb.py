@@ -314,3 +314,29 @@ def test_the_key_appears_nowhere(festival: Festival, tmdb_catalog: Catalog) -> N
     assert all(SECRET not in repr(entry) for entry in logs)
     assert SECRET not in repr(festival.instance.get_run_by_id(result.run_id))
     assert SECRET not in repr(festival.snapshot())
+
+
+def test_downloads_start_while_lookups_go_on_and_progress_is_logged(
+    festival: Festival, tmdb_catalog: Catalog
+) -> None:
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=0.01) as server:
+        result = festival.materialize(
+            "oscars-2024", resources=tmdb_resources(server, festival.home, concurrency=2)
+        )
+        first_image, _ = server.counts.arrivals["images"]
+        _, last_lookup = server.counts.arrivals["api"]
+    assert first_image < last_lookup
+    images = metadata_of(result, "images")
+    assert images["images_fetched_during_lookups"] > 0
+    assert images["images_fetched_during_lookups"] + images["images_downloaded"] == (
+        images["images_wanted"]
+    )
+    messages = [
+        entry.user_message
+        for entry in festival.instance.all_logs(result.run_id)
+        if entry.user_message.startswith(("people and movies: ", "images: "))
+    ]
+    person_ids, film_ids = oscars_2024_ids()
+    total = len(person_ids | film_ids)
+    assert f"people and movies: {total:,} / {total:,} looked up" in "\n".join(messages)
+    assert any(message.startswith("images: ") for message in messages)

@@ -146,7 +146,7 @@ def early_image_downloads(
     """When the run materializes `images` too, its downloads start here, as soon as a lookup
     names an image, on their own threads and connections, so they overlap the lookups instead
     of following them; the `images` step then finds them stored and fetches what is left."""
-    if context.run.asset_selection is not None and IMAGES not in context.run.asset_selection:
+    if IMAGES not in context.job_def.asset_layer.executable_asset_keys:
         yield None
         return
     with ImageDownloads(

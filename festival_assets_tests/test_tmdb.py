@@ -328,8 +328,9 @@ def test_downloads_start_while_lookups_go_on_and_progress_is_logged(
     assert first_image < last_lookup
     images = metadata_of(result, "images")
     assert images["images_fetched_during_lookups"] > 0
-    assert images["images_fetched_during_lookups"] + images["images_downloaded"] == (
-        images["images_wanted"]
+    assert (
+        images["images_fetched_during_lookups"] + images["images_downloaded"]
+        == (images["images_wanted"])
     )
     messages = [
         entry.user_message

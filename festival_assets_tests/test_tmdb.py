@@ -327,11 +327,8 @@ def test_downloads_start_while_lookups_go_on_and_progress_is_logged(
         _, last_lookup = server.counts.arrivals["api"]
     assert first_image < last_lookup
     images = metadata_of(result, "images")
-    assert images["images_fetched_during_lookups"] > 0
-    assert (
-        images["images_fetched_during_lookups"] + images["images_downloaded"]
-        == (images["images_wanted"])
-    )
+    assert 0 < images["images_fetched_during_lookups"] <= images["images_downloaded"]
+    assert images["images_downloaded"] == images["images_stored"] == images["images_wanted"]
     messages = [
         entry.user_message
         for entry in festival.instance.all_logs(result.run_id)

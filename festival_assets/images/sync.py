@@ -106,11 +106,15 @@ class ImageCounts:
     bytes: int = 0
 
     def as_metadata(self) -> dict[str, int]:
+        """What the run downloaded and stored, the images fetched while the lookups went on
+        included (`images_fetched_during_lookups` says how many of them)."""
         return {
             "images_wanted": self.wanted,
             "images_up_to_date": self.up_to_date,
-            "images_downloaded": sum(self.outcomes.values()) - self.outcomes["failed"],
-            "images_stored": self.outcomes["stored"],
+            "images_downloaded": sum(self.outcomes.values())
+            - self.outcomes["failed"]
+            + self.fetched_earlier_in_run,
+            "images_stored": self.outcomes["stored"] + self.fetched_earlier_in_run,
             "images_downloaded_again": self.downloaded_again,
             "images_fetched_during_lookups": self.fetched_earlier_in_run,
             "images_invalid": self.outcomes["invalid"],
@@ -309,7 +313,7 @@ class ImageDownloads:
         )
         self.intact_ids |= plan.intact_ids
         self.counts.wanted += len(tasks)
-        self.counts.up_to_date += len(tasks) - len(plan.todo)
+        self.counts.up_to_date += len(tasks) - len(plan.todo) - plan.fetched_earlier_in_run
         self.counts.fetched_earlier_in_run += plan.fetched_earlier_in_run
         self.progress.total += len(plan.todo)
         for task in plan.todo:

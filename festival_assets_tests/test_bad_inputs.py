@@ -1,6 +1,7 @@
 """Bad inputs and broken configuration: each is reported clearly, naming the input, and never
 costs what is stored."""
 
+import csv
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from festival_assets.ceremonies.resources import CeremonySources
+from festival_assets.ceremonies.sources.catalog import SourceCatalog, SourceLocations
 from festival_assets.ceremonies.sources.ceremony_files import load_ceremony_files
 from festival_assets.ceremonies.sources.oscars import COLUMNS, parse_dataset
 from festival_assets.db.resources import FestivalDatabase
@@ -66,6 +68,30 @@ def test_a_bad_source_deletes_nothing_and_fails_naming_it(
     after = festival.snapshot(volatile=False)
     for table in ("nominations", "nomination_people", "nomination_movies", "people", "movies"):
         assert after[table] == before[table], table
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [(b"\xff", "not UTF-8"), (b"x" * 200_000, "more than 10,000")],
+)
+def test_a_bad_byte_or_a_huge_field_is_one_malformed_row_not_a_broken_location(
+    tmp_path: Path, bad: bytes, reason: str
+) -> None:
+    target = CEREMONY_96[5]
+    data = "".join(LINES).encode("utf-8")
+    line = LINES[target].encode("utf-8")
+    cells = line.rstrip(b"\n").split(b"\t")
+    cells[COLUMNS.index("Film")] = bad
+    damaged = data.replace(line, b"\t".join(cells) + b"\n", 1)
+    copy = tmp_path / "oscars.csv"
+    copy.write_bytes(damaged)
+    catalog = SourceCatalog(SourceLocations(oscars_csv=str(copy), cache_dir=tmp_path / "cache"))
+    keys = [k for k in catalog.partition_keys() if k.startswith("oscars-")]
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        assert len(keys) == len({row["Ceremony"] for row in csv.DictReader(handle, delimiter="\t")})
+    [issue] = catalog.ceremony("oscars-2024").issues
+    assert issue.location == f"oscars.csv line {target + 1}"
+    assert reason in issue.message
 
 
 def test_a_whole_source_still_deletes_what_it_removed(festival: Festival, tmp_path: Path) -> None:

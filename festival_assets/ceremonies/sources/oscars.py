@@ -59,6 +59,9 @@ HELD_YEAR_OF_SEASON = {
     "1932/33": 1934,
 }
 
+# The longest field of the dataset has 1,811 characters.
+MAX_FIELD = 10_000
+
 PERSON_ID = re.compile(r"nm\d{7,8}")
 COMPANY_ID = re.compile(r"co\d{7,8}")
 FILM_ID = re.compile(r"tt\d{7,8}")
@@ -143,11 +146,16 @@ def load_dataset(path: Path) -> OscarsDataset:
 
 @functools.lru_cache(maxsize=4)
 def _load_dataset_cached(path: str, mtime_ns: int, size: int) -> OscarsDataset:
-    with open(path, encoding="utf-8", newline="") as handle:
+    # Bytes that are not UTF-8 stay in the text as surrogates: their row is reported, not the
+    # whole file refused.
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
         return parse_dataset(handle, source_name=Path(path).name)
 
 
 def parse_dataset(lines: Iterable[str], source_name: str = "oscars.csv") -> OscarsDataset:
+    # csv refuses a field over 128 KB by stopping the whole file; a larger limit lets such a
+    # field reach `parse_row`, which reports its row.
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     reader = csv.reader(lines, delimiter="\t")
     header = next(reader, None)
     if header is None or tuple(header[: len(COLUMNS)]) != COLUMNS:
@@ -178,6 +186,11 @@ def parse_dataset(lines: Iterable[str], source_name: str = "oscars.csv") -> Osca
 def parse_row(line: int, values: list[str]) -> ParsedRow:
     if len(values) > len(COLUMNS):
         raise ValueError(f"{len(values)} fields, at most {len(COLUMNS)} expected")
+    for column, value in zip(COLUMNS, values, strict=False):
+        if len(value) > MAX_FIELD:
+            raise ValueError(f"{column} has {len(value):,} characters, more than {MAX_FIELD:,}")
+        if not value.isascii() and not is_utf8(value):
+            raise ValueError(f"{column} holds bytes that are not UTF-8")
     row = dict(
         zip(COLUMNS, [v.strip() for v in values] + [""] * (len(COLUMNS) - len(values)), strict=True)
     )
@@ -207,6 +220,14 @@ def parse_row(line: int, values: list[str]) -> ParsedRow:
         names_people=bool(nomination.person_ids),
     )
     return ParsedRow(line, int(row["Ceremony"]), row["Year"], category, nomination)
+
+
+def is_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def split_multi(value: str) -> list[str]:

@@ -28,10 +28,10 @@ from festival_assets.devtools.tmdb_server import (
     LocalTMDbServer,
     main,
 )
+from festival_assets_tests.conftest import AWARD_EVENTS_DIR, OSCARS_CSV
 
-OSCARS_CSV = Path("/work/shared/data/oscar_data/oscars.csv")
-AWARD_EVENTS_DIR = Path("/work/shared/data/imdb_awards/events")
-GOLDEN_GLOBES = AWARD_EVENTS_DIR / "ev0000292.yml"
+EVENTS_DIR = AWARD_EVENTS_DIR / "events"
+GOLDEN_GLOBES = EVENTS_DIR / "ev0000292.yml"
 GAME_OF_THRONES = "tt0944947"
 MAD_MEN = "tt0804503"
 PARASITE = "tt6751668"
@@ -661,7 +661,6 @@ def oscars_ids() -> tuple[set[str], set[str]]:
     return people, films
 
 
-@pytest.mark.skipif(not OSCARS_CSV.exists(), reason="Oscars dataset not available")
 def test_catalog_from_oscars_csv(session: requests.Session) -> None:
     people, films = oscars_ids()
     assert (len(people), len(films)) == (8404, 5264)
@@ -835,7 +834,6 @@ def test_catalog_merged() -> None:
     assert merged.image_files() == first.image_files() | second.image_files()
 
 
-@pytest.mark.skipif(not OSCARS_CSV.exists(), reason="Oscars dataset not available")
 def test_catalog_from_oscars_csv_tv_every() -> None:
     films = Catalog.from_oscars_csv(OSCARS_CSV)
     mixed = Catalog.from_oscars_csv(OSCARS_CSV, tv_every=5)
@@ -856,7 +854,7 @@ def event_titles() -> dict[str, set[str]]:
     """The ``tt`` ids of each award event file, read independently of the server."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     titles: dict[str, set[str]] = {}
-    for path in sorted(AWARD_EVENTS_DIR.glob("*.yml")):
+    for path in sorted(EVENTS_DIR.glob("*.yml")):
         with path.open(encoding="utf-8") as fh:
             event = yaml.load(fh, Loader=loader)
         ids: set[str] = set()
@@ -874,11 +872,10 @@ def events_catalog() -> tuple[Catalog, float]:
     """The catalog of every award event file, with TMDb knowing every title, and the seconds
     its construction took."""
     started = time.perf_counter()
-    catalog = Catalog.from_award_events(AWARD_EVENTS_DIR, missing_every=0)
+    catalog = Catalog.from_award_events(EVENTS_DIR, missing_every=0)
     return catalog, time.perf_counter() - started
 
 
-@pytest.mark.skipif(not AWARD_EVENTS_DIR.exists(), reason="award events not available")
 def test_catalog_from_award_events(events_catalog: tuple[Catalog, float]) -> None:
     catalog, seconds = events_catalog
     assert seconds < 3.0
@@ -940,9 +937,6 @@ def test_catalog_from_award_events_rules(tmp_path: Path) -> None:
     assert every.tv_ids == catalog.tv_ids | {"tt0000020"}
 
 
-@pytest.mark.skipif(
-    not (OSCARS_CSV.exists() and AWARD_EVENTS_DIR.exists()), reason="datasets not available"
-)
 def test_server_over_oscars_and_award_events(
     events_catalog: tuple[Catalog, float], session: requests.Session
 ) -> None:
@@ -1058,7 +1052,6 @@ def terminate_cli(process: subprocess.Popen[str]) -> tuple[str, dict[str, Any]]:
     return out, json.loads(counts_line.split("counts", 1)[1])
 
 
-@pytest.mark.skipif(not OSCARS_CSV.exists(), reason="Oscars dataset not available")
 def test_cli_serves_until_terminated() -> None:
     args = ["--oscars-csv", str(OSCARS_CSV), "--latency-ms", "1", "--api-key", "cli-key"]
     with cli_server(*args) as (process, first_line):
@@ -1077,9 +1070,6 @@ def test_cli_serves_until_terminated() -> None:
     assert "cli-key" not in out
 
 
-@pytest.mark.skipif(
-    not (OSCARS_CSV.exists() and AWARD_EVENTS_DIR.exists()), reason="datasets not available"
-)
 def test_cli_serves_oscars_and_award_events(tmp_path: Path) -> None:
     # The Golden Globes alone: the five files would make the test needlessly slow.
     (tmp_path / GOLDEN_GLOBES.name).symlink_to(GOLDEN_GLOBES)

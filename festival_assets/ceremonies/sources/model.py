@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -108,7 +109,9 @@ class Ceremony:
     nominations: tuple[Nomination, ...]
     issues: tuple[SourceIssue, ...] = field(default=())
 
-    @property
+    # Derived from the nominations, which never change: computed once per ceremony, though
+    # every step asks for them.
+    @functools.cached_property
     def person_names(self) -> dict[str, str]:
         """Each IMDb person id of the ceremony with the name it is credited under
         (the alphabetically first one when the ceremony credits it under several)."""
@@ -120,7 +123,7 @@ class Ceremony:
                         names[imdb_id] = nominee.name
         return names
 
-    @property
+    @functools.cached_property
     def film_titles(self) -> dict[str, str]:
         titles: dict[str, str] = {}
         for nomination in self.nominations:
@@ -133,7 +136,7 @@ class Ceremony:
 
     def named_ids(self, kind: str) -> dict[str, str]:
         """The IMDb ids of one kind of entity (`people` or `movies`) with their names."""
-        return {"people": self.person_names, "movies": self.film_titles}[kind]
+        return self.person_names if kind == "people" else self.film_titles
 
     def fingerprint(self) -> str:
         """A digest of the ceremony's content, recorded as the asset's data version."""

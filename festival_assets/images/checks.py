@@ -1,12 +1,21 @@
 """The asset check of `images`: every image recorded as stored is intact on disk."""
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetIn, asset_check
+from collections.abc import Iterator
+
+from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetIn,
+    Output,
+    asset_check,
+)
 
 from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
+from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
 from festival_assets.common.metadata import listing
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.images.assets import imdb_ids_of
 from festival_assets.images.sync import stored_image_problems
 
 
@@ -20,9 +29,16 @@ from festival_assets.images.sync import stored_image_problems
 )
 def images_valid_on_disk(
     context: AssetCheckExecutionContext, ceremony: ParsedCeremonies, database: FestivalDatabase
-) -> AssetCheckResult:
-    stored, problems = stored_image_problems(database.engine(), imdb_ids_of(ceremony))
-    return AssetCheckResult(
-        passed=not problems,
-        metadata={"images_stored": stored, "problems": len(problems), **listing(problems)},
+) -> Iterator[Output[None] | AssetCheckEvaluation]:
+    engine = database.engine()
+    per_ceremony = {}
+    for source in ceremony.readable():
+        imdb_ids = {kind: set(source.named_ids(kind)) for kind in ("people", "movies")}
+        stored, problems = stored_image_problems(engine, imdb_ids)
+        per_ceremony[source.partition_key] = CeremonyCheck(
+            passed=not problems,
+            metadata={"images_stored": stored, "problems": len(problems), **listing(problems)},
+        )
+    yield from ceremony_check_evaluations(
+        context, AssetCheckKey.from_user_string("images:images_valid_on_disk"), per_ceremony
     )

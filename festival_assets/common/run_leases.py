@@ -1,0 +1,149 @@
+"""Runs whose process died are ended, so that nothing they held blocks the next import.
+
+A run killed with SIGKILL (or by the OOM killer, or a reboot) never reports its end: it stays
+STARTED, it counts against the run queue's limit, and the `tmdb` pool slot its step claimed is
+never freed, so every later import waits at `people_and_movies`. Dagster frees slots only of runs
+that ended, and its default run launcher cannot tell whether a run's process is alive.
+
+So each run holds a lease while its process lives: an exclusive `flock` on a file named after
+the run under `DAGSTER_HOME/run_leases`. The kernel releases the lock when the process ends,
+however it ends. Every run, at its start and then every few seconds, looks at the STARTED runs
+with a lease file: a lease nobody holds belongs to a dead run, which is marked failed and whose
+concurrency slots are freed. Runs without a lease file (other machines, other projects) are left
+alone; the folder must be shared by every process that executes runs, like the rest of
+DAGSTER_HOME's storage.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+LEASE_FOLDER = "run_leases"
+WATCH_SECONDS = 10.0
+
+
+def lease_folder(instance: DagsterInstance) -> Path:
+    return Path(instance.root_directory) / LEASE_FOLDER
+
+
+def lease_path(folder: Path, run_id: str) -> Path:
+    return folder / f"{run_id}.lease"
+
+
+class RunLease:
+    """The lease of one run, held from `acquire` until `release` or the end of the process."""
+
+    def __init__(self, folder: Path, run_id: str) -> None:
+        self.path = lease_path(folder, run_id)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Locked before it is visible under its name: a watcher never finds it unlocked.
+        staging = self.path.with_name(f"{self.path.name}.{os.getpid()}")
+        fd = os.open(staging, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.replace(staging, self.path)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        # Removed before unlocked: a watcher that opened it meanwhile finds it gone.
+        self.path.unlink(missing_ok=True)
+        os.close(self._fd)
+        self._fd = None
+
+
+@contextmanager
+def unheld_lease(path: Path) -> Iterator[bool]:
+    """Whether the lease at `path` exists and nobody holds it; held by the caller meanwhile."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            # Released by a run that ended normally: it removed the file first.
+            yield os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            yield False
+    finally:
+        os.close(fd)
+
+
+def end_dead_runs(instance: DagsterInstance, log: Callable[[str], None]) -> list[str]:
+    """Mark failed every STARTED run whose lease nobody holds, free its concurrency slots and
+    remove its lease; the ids of those runs."""
+    folder = lease_folder(instance)
+    ended = []
+    for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
+        run = record.dagster_run
+        path = lease_path(folder, run.run_id)
+        with unheld_lease(path) as dead:
+            if not dead:
+                continue
+            current = instance.get_run_by_id(run.run_id)
+            if current is None or current.status != DagsterRunStatus.STARTED:
+                continue
+            instance.report_run_failed(
+                current,
+                message=(
+                    "The run's process ended without reporting it (killed, out of memory or "
+                    "its machine restarted); marked failed and its concurrency slots freed."
+                ),
+            )
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            path.unlink(missing_ok=True)
+        log(f"run {run.run_id} had died without ending: marked failed, its pool slots freed")
+        ended.append(run.run_id)
+    return ended
+
+
+class DeadRunWatch:
+    """While a run executes: its lease, and a thread ending dead runs every few seconds."""
+
+    def __init__(
+        self,
+        instance: DagsterInstance,
+        run_id: str,
+        log: Callable[[str], None],
+        interval: float = WATCH_SECONDS,
+    ) -> None:
+        self.instance = instance
+        self.lease = RunLease(lease_folder(instance), run_id)
+        self.log = log
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="dead-run-watch", daemon=True)
+
+    def start(self) -> None:
+        self.lease.acquire()
+        end_dead_runs(self.instance, self.log)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self.lease.release()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                end_dead_runs(self.instance, self.log)
+            except Exception as error:  # the next round tries again; the run goes on
+                self.log(f"looking for dead runs failed: {type(error).__name__}: {error}")

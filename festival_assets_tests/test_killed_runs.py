@@ -1,0 +1,109 @@
+"""A run killed with SIGKILL never blocks the next: with the project's own instance settings
+(the `tmdb` pool at one slot), the next import from the CLI proceeds within a minute and ends
+equal to a clean import, and the killed run is marked failed."""
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
+from festival_assets_tests.conftest import Festival, project_environment
+from festival_assets_tests.test_concurrency import import_in_process, same_rows
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PARTITION = "oscars-2024"
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
+
+
+def materialize_command(partition: str) -> list[str]:
+    """The README's import command."""
+    return [
+        DAGSTER,
+        "asset",
+        "materialize",
+        "-m",
+        "festival_assets.definitions",
+        "--select",
+        "*",
+        "--partition",
+        partition,
+    ]
+
+
+def tmdb_slot_holders(instance: DagsterInstance) -> set[str]:
+    info = instance.event_log_storage.get_concurrency_info("tmdb")
+    return {slot.run_id for slot in info.claimed_slots if slot.run_id}
+
+
+def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
+    festival: Festival, tmdb_catalog: Catalog, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
+        environment = project_environment(home, server=server, image_dir=tmp_path / "images")
+        # Slow enough that the TMDb step is still running when it is killed.
+        environment["TMDB_REQUESTS_PER_SECOND"] = "20"
+        subprocess.run(
+            [DAGSTER, "instance", "concurrency", "set", "tmdb", "1"],
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
+        instance = DagsterInstance.from_config(str(home))
+        killed = subprocess.Popen(
+            materialize_command(PARTITION),
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while not (tmdb_slot_holders(instance) and server.counts.person >= 20):
+            assert killed.poll() is None, killed.communicate()[1][-3000:]
+            assert time.monotonic() < deadline, "the run never reached the TMDb step"
+            time.sleep(0.05)
+        [killed_run_id] = tmdb_slot_holders(instance)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=30)
+        assert instance.get_run_by_id(killed_run_id).status == DagsterRunStatus.STARTED
+
+        started = time.monotonic()
+        rerun = subprocess.run(
+            materialize_command(PARTITION),
+            env={**environment, "TMDB_REQUESTS_PER_SECOND": "1000"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        elapsed = time.monotonic() - started
+
+        reference = f"sqlite:///{tmp_path / 'clean.db'}"
+        import_in_process(festival, server, reference, tmp_path / "images", [PARTITION])
+
+    assert instance.get_run_by_id(killed_run_id).status == DagsterRunStatus.FAILURE
+    [rerun_record] = instance.get_run_records(
+        RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1
+    )
+    waited = [
+        event.timestamp
+        for event in instance.all_logs(rerun_record.dagster_run.run_id)
+        if event.dagster_event is not None
+        and event.dagster_event.event_type_value == "STEP_START"
+        and event.dagster_event.step_key == "people_and_movies"
+    ]
+    assert waited, "the rerun never started the TMDb step"
+    assert waited[0] - rerun_record.start_time < 60, "the rerun waited a minute for the pool"
+    assert elapsed < 120
+    assert not tmdb_slot_holders(instance)
+    assert not list((home / "run_leases").iterdir())
+    instance.dispose()
+
+    assert same_rows(environment["FESTIVAL_DATABASE_URL"], reference)

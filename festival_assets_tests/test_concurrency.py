@@ -1,6 +1,7 @@
 """Overlapping runs, each in a process of its own, never duplicate, lose or unlink anything:
 on PostgreSQL (application database and Dagster's storage) and on the embedded SQLite."""
 
+import itertools
 import shutil
 import signal
 import subprocess
@@ -8,16 +9,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from dagster import DagsterEventType, DagsterInstance, RunsFilter
 from sqlalchemy import create_engine, text
 
-from festival_assets.ceremonies.resources import CeremonySources
-from festival_assets.ceremonies.verify import (
-    duplicate_entities,
-    link_differences,
-    nomination_differences,
-)
 from festival_assets.db.models import VERSION_TABLE
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.devtools.tmdb_server import LocalTMDbServer
@@ -27,9 +24,15 @@ from festival_assets_tests.conftest import (
     table_snapshot,
     tmdb_resources,
 )
+from festival_assets_tests.dagster_services import (
+    EMBEDDED_INSTANCE_YAML,
+    POSTGRES_INSTANCE_YAML,
+    dagster_services,
+    launch_import,
+    wait_for_runs,
+)
 
-EIGHT = [f"oscars-{year}" for year in range(2017, 2025)]
-DEPLOY_YAML = Path(__file__).resolve().parents[1] / "deploy" / "postgres" / "dagster.yaml"
+FOUR = [f"oscars-{year}" for year in range(2021, 2025)]
 
 
 def process_environment(
@@ -37,7 +40,7 @@ def process_environment(
 ) -> dict[str, str]:
     home.mkdir(parents=True, exist_ok=True)
     if dagster_pg_url:
-        shutil.copy(DEPLOY_YAML, home / "dagster.yaml")
+        shutil.copy(POSTGRES_INSTANCE_YAML, home / "dagster.yaml")
     environment = project_environment(
         home, database_url=database_url, server=server, image_dir=home.parent / "images"
     )
@@ -53,6 +56,23 @@ def process_environment(
         else [sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get()"]
     )
     subprocess.run(setup, env=environment, check=True, capture_output=True)
+    return environment
+
+
+def queue_environment(
+    home: Path, database_url: str, server: LocalTMDbServer, dagster_pg_url: str | None
+) -> dict[str, str]:
+    """The environment of the webserver and the daemon over `home`, with the project's instance
+    settings: Dagster's storage in SQLite under `home`, or in PostgreSQL as deployed."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(
+        POSTGRES_INSTANCE_YAML if dagster_pg_url else EMBEDDED_INSTANCE_YAML, home / "dagster.yaml"
+    )
+    environment = project_environment(
+        home, database_url=database_url, server=server, image_dir=home.parent / "images"
+    )
+    if dagster_pg_url:
+        environment["DAGSTER_PG_URL"] = dagster_pg_url
     return environment
 
 
@@ -118,15 +138,9 @@ def import_in_process(
         assert festival.materialize(partition, resources=resources).success
 
 
-def assert_complete(database_url: str, partitions: list[str]) -> None:
+def assert_one_schema_version(database_url: str) -> None:
     engine = create_engine(database_url)
-    catalog = CeremonySources().catalog()
     with engine.connect() as connection:
-        for partition in partitions:
-            ceremony = catalog.ceremony(partition)
-            assert nomination_differences(connection, ceremony).ok, partition
-            assert link_differences(connection, ceremony).ok, partition
-            assert duplicate_entities(connection, ceremony) == [], partition
         assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar() == 1
     engine.dispose()
 
@@ -151,6 +165,70 @@ def second_postgres_url(postgres_url: str) -> str:
     return create_engine(postgres_url).url.set(database=name).render_as_string(hide_password=False)
 
 
+def event_log_of(instance: DagsterInstance, run_ids: list[str]) -> list[Any]:
+    return [event for run_id in run_ids for event in instance.all_logs(run_id)]
+
+
+def step_intervals(events: list[Any], step_key: str) -> list[tuple[float, float]]:
+    """When each run executed the step: from its start to its success or failure."""
+    started: dict[str, float] = {}
+    intervals = []
+    for event in sorted(events, key=lambda event: event.timestamp):
+        dagster_event = event.dagster_event
+        if dagster_event is None or dagster_event.step_key != step_key:
+            continue
+        if dagster_event.event_type_value == "STEP_START":
+            started[event.run_id] = event.timestamp
+        elif dagster_event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            intervals.append((started.pop(event.run_id), event.timestamp))
+    return sorted(intervals)
+
+
+def overlapping(intervals: list[tuple[float, float]]) -> bool:
+    ordered = sorted(intervals)
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(ordered))
+
+
+def run_intervals(instance: DagsterInstance, run_ids: list[str]) -> list[tuple[float, float]]:
+    records = instance.get_run_records(RunsFilter(run_ids=run_ids))
+    return [(record.start_time, record.end_time) for record in records]
+
+
+def failed_checks(events: list[Any]) -> list[str]:
+    return [
+        f"{event.run_id[:8]} {evaluation.asset_check_key.to_user_string()} {evaluation.partition}"
+        for event in events
+        if event.dagster_event is not None
+        and event.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not (evaluation := event.dagster_event.asset_check_evaluation_data).passed
+    ]
+
+
+def import_through_the_queue(
+    home: Path, environment: dict[str, str], partitions: list[str]
+) -> None:
+    """Launch one run per partition at once through the webserver, as a user does from the UI:
+    the queued run coordinator holds them, the daemon starts up to the instance's limit at
+    once. They overlap in time; their TMDb steps, in the `tmdb` pool of one slot, never do."""
+    with dagster_services(home, environment, home.parent) as services:
+        run_ids = [launch_import(services, partition) for partition in partitions]
+        statuses = wait_for_runs(services, run_ids)
+        log_tails = services.log_tails()
+    assert set(statuses.values()) == {"SUCCESS"}, f"{statuses}\n{log_tails}"
+    instance = DagsterInstance.from_config(str(home))
+    try:
+        events = event_log_of(instance, run_ids)
+        assert overlapping(run_intervals(instance, run_ids)), "the runs never overlapped"
+        tmdb_steps = step_intervals(events, "people_and_movies")
+        assert len(tmdb_steps) == len(run_ids)
+        assert not overlapping(tmdb_steps), "two steps of the tmdb pool ran at once"
+        assert failed_checks(events) == []
+        # A step retried after "database is locked" would hide the collision.
+        assert not [e for e in events if e.dagster_event_type == DagsterEventType.STEP_UP_FOR_RETRY]
+    finally:
+        instance.dispose()
+
+
 @pytest.mark.parametrize("runs_per_ceremony", [1, 2])
 def test_overlapping_runs_on_postgres_equal_a_sequential_import(
     festival: Festival,
@@ -158,15 +236,17 @@ def test_overlapping_runs_on_postgres_equal_a_sequential_import(
     postgres_url: str,
     second_postgres_url: str,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     runs_per_ceremony: int,
 ) -> None:
-    environment = process_environment(tmp_path / "home", postgres_url, tmdb_server, postgres_url)
-    processes = start_imports(EIGHT * runs_per_ceremony, environment, tmp_path / "go")
-    outcomes = wait_for(processes)
-    assert_all_succeeded(outcomes)
-    assert_complete(postgres_url, EIGHT)
+    partitions = FOUR * runs_per_ceremony
+    home = tmp_path / "home"
+    environment = queue_environment(home, postgres_url, tmdb_server, postgres_url)
+    monkeypatch.setenv("DAGSTER_PG_URL", postgres_url)
+    import_through_the_queue(home, environment, partitions)
+    assert_one_schema_version(postgres_url)
     try:
-        import_in_process(festival, tmdb_server, second_postgres_url, tmp_path / "images", EIGHT)
+        import_in_process(festival, tmdb_server, second_postgres_url, tmp_path / "images", FOUR)
         assert same_rows(postgres_url, second_postgres_url)
     finally:
         drop_database(second_postgres_url)
@@ -190,13 +270,12 @@ def test_overlapping_runs_on_sqlite_never_find_the_database_locked(
     festival: Festival, tmdb_server: LocalTMDbServer, tmp_path: Path
 ) -> None:
     database_url = f"sqlite:///{tmp_path / 'concurrent.db'}"
-    environment = process_environment(tmp_path / "home", database_url, tmdb_server, None)
-    outcomes = wait_for(start_imports(EIGHT, environment, tmp_path / "go"))
-    assert_all_succeeded(outcomes)
-    assert not any("database is locked" in stderr for _, stderr in outcomes)
-    assert_complete(database_url, EIGHT)
+    home = tmp_path / "home"
+    environment = queue_environment(home, database_url, tmdb_server, None)
+    import_through_the_queue(home, environment, FOUR)
+    assert_one_schema_version(database_url)
     reference = f"sqlite:///{tmp_path / 'sequential.db'}"
-    import_in_process(festival, tmdb_server, reference, tmp_path / "images", EIGHT)
+    import_in_process(festival, tmdb_server, reference, tmp_path / "images", FOUR)
     assert same_rows(database_url, reference)
 
 
@@ -222,7 +301,7 @@ def test_a_run_killed_during_people_then_rerun_equals_a_clean_import(
         assert code == 0, stderr[-3000:]
         reference = f"sqlite:///{tmp_path / 'clean.db'}"
         import_in_process(festival, server, reference, tmp_path / "images", ["oscars-2024"])
-    assert_complete(postgres_url, ["oscars-2024"])
+    assert_one_schema_version(postgres_url)
     assert same_rows(postgres_url, reference)
 
 
@@ -257,7 +336,7 @@ def test_a_run_killed_inside_the_nominations_transaction_then_rerun_equals_a_cle
         assert connection.execute(text("SELECT count(*) FROM nominations")).scalar() == 0
     [(code, stderr)] = wait_for(start_imports(["oscars-2024"], environment, tmp_path / "again"))
     assert code == 0, stderr[-3000:]
-    assert_complete(postgres_url, ["oscars-2024"])
+    assert_one_schema_version(postgres_url)
     reference = f"sqlite:///{tmp_path / 'clean.db'}"
     import_in_process(festival, tmdb_server, reference, tmp_path / "images", ["oscars-2024"])
     assert same_rows(postgres_url, reference)

@@ -13,9 +13,9 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import Festival, project_environment
+from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML
 from festival_assets_tests.test_concurrency import import_in_process, same_rows
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PARTITION = "oscars-2024"
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
@@ -45,7 +45,7 @@ def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
     with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
         environment = project_environment(home, server=server, image_dir=tmp_path / "images")
         # Slow enough that the TMDb step is still running when it is killed.

@@ -2,32 +2,30 @@
 starts them, a ceremony is imported through the GraphQL API, and what the UI offers and shows
 is read back through GraphQL and seen in headless Chromium."""
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
 from dagster import DagsterRunStatus
 from dagster_graphql import DagsterGraphQLClient
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from festival_assets.common.settings import ImportSettings
 from festival_assets_tests.conftest import expected_partition_count, project_environment
+from festival_assets_tests.dagster_services import (
+    EMBEDDED_INSTANCE_YAML,
+    JOB,
+    JOB_SELECTOR,
+    LOCATION,
+    REPOSITORY,
+    REPOSITORY_SELECTOR,
+    DagsterServices,
+    dagster_services,
+)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-LOCATION = "festival_assets"  # as named in workspace.yaml
-REPOSITORY = "__repository__"  # the repository Dagster makes of a Definitions object
-JOB = "import_ceremony"
 PARTITION = "oscars-2024"
 GROUP = "festival"
 ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
@@ -41,11 +39,10 @@ CHECKS = {
 }
 SETTINGS_FIELDS = ["force_refresh_images", "force_update"]
 
-STARTUP_TIMEOUT_SECONDS = 180
 RUN_TIMEOUT_SECONDS = 180
 BROWSER_TIMEOUT_MS = 60_000
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -62,76 +59,12 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:Using variable_values and operation_name:DeprecationWarning"
 )
 
-REPOSITORY_SELECTOR = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY}
-JOB_SELECTOR = {**REPOSITORY_SELECTOR, "pipelineName": JOB}
-
 
 @dataclass
-class DagsterUI:
-    """A running webserver and daemon over a DAGSTER_HOME of their own, after one import of
-    PARTITION launched through the GraphQL API."""
+class DagsterUI(DagsterServices):
+    """The webserver and the daemon after one import of PARTITION launched through GraphQL."""
 
-    url: str
-    home: Path
-    logs: list[Path]
     run_id: str = field(default="")
-
-    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = requests.post(
-            f"{self.url}/graphql",
-            json={"query": query, "variables": variables or {}},
-            timeout=60,
-        )
-        response.raise_for_status()
-        body = response.json()
-        assert not body.get("errors"), body["errors"]
-        return body["data"]
-
-    def log_tails(self) -> str:
-        return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in self.logs)
-
-
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        return listener.getsockname()[1]
-
-
-def start(command: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        # A session of its own, so that the code servers and run processes it starts stop
-        # with it.
-        return subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-
-
-def wait_until_serving(ui: DagsterUI, webserver: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        assert webserver.poll() is None, f"dagster-webserver exited\n{ui.log_tails()}"
-        try:
-            if requests.get(f"{ui.url}/server_info", timeout=5).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    raise AssertionError(f"dagster-webserver did not answer\n{ui.log_tails()}")
 
 
 STEP_STATS_QUERY = """
@@ -178,34 +111,11 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
     base = tmp_path_factory.mktemp("dagster_ui")
     home = base / "dagster_home"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    environment = project_environment(home)
-    # Set up once before the webserver and the daemon start, as a deployment does: both would
-    # otherwise create Dagster's SQLite tables at the same moment and collide.
-    for setup in (["instance", "migrate"], ["instance", "concurrency", "set", "tmdb", "1"]):
-        subprocess.run(
-            [str(BIN / "dagster"), *setup], env=environment, check=True, capture_output=True
-        )
-    workspace = str(PROJECT_ROOT / "workspace.yaml")
-    port = free_port()
-    ui = DagsterUI(
-        url=f"http://127.0.0.1:{port}",
-        home=home,
-        logs=[base / "webserver.log", base / "daemon.log"],
-    )
-    webserver = start(
-        [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port)],
-        environment,
-        ui.logs[0],
-    )
-    daemon = start([str(BIN / "dagster-daemon"), "run", "-w", workspace], environment, ui.logs[1])
-    try:
-        wait_until_serving(ui, webserver)
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
+    with dagster_services(home, project_environment(home), base) as services:
+        ui = DagsterUI(url=services.url, home=services.home, logs=services.logs)
         ui.run_id = import_through_graphql(ui)
         yield ui
-    finally:
-        stop(daemon)
-        stop(webserver)
 
 
 CHECK_EXECUTIONS_QUERY = """
@@ -430,7 +340,12 @@ def test_ceremony_partitions_schedules_and_sensor_are_listed(dagster_ui: Dagster
 @pytest.fixture(scope="module")
 def browser(dagster_ui: DagsterUI) -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
+        # Never skipped: a suite that passes without its browser tests proves nothing of the UI.
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install what the tests need beyond pip with "
+            "`sudo bash scripts/test-prerequisites.sh`, or leave the browser tests out "
+            "explicitly with `-m 'not browser'`"
+        )
     # A fresh instance greets the first visitor with a newsletter dialog that covers the page;
     # dismiss it once, as its Skip button does.
     dagster_ui.graphql("mutation { setNuxSeen }")
@@ -459,6 +374,7 @@ def graph_node(page: Page, asset: str) -> Locator:
     return page.locator("foreignObject").filter(has=page.get_by_text(asset, exact=True))
 
 
+@pytest.mark.browser
 def test_asset_graph_shows_the_five_assets_and_their_checks(
     dagster_ui: DagsterUI, page: Page, tmp_path: Path
 ) -> None:
@@ -472,6 +388,7 @@ def test_asset_graph_shows_the_five_assets_and_their_checks(
         expect(graph_node(page, asset)).to_contain_text(f"{expected_partition_count()} partitions")
 
 
+@pytest.mark.browser
 def test_nominations_page_shows_the_partition_metadata_and_summary(
     dagster_ui: DagsterUI, page: Page, tmp_path: Path
 ) -> None:
@@ -498,6 +415,7 @@ def test_nominations_page_shows_the_partition_metadata_and_summary(
     page.screenshot(path=tmp_path / "nominations_summary.png")
 
 
+@pytest.mark.browser
 def test_launchpad_describes_the_import_settings_fields(
     dagster_ui: DagsterUI, page: Page, tmp_path: Path
 ) -> None:

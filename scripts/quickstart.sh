@@ -13,7 +13,7 @@ python=$(command -v python3.11 || command -v python3)
 export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"
 if [ ! -f "$DAGSTER_HOME/dagster.yaml" ]; then
-  cp dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+  cp deploy/embedded/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
   .venv/bin/dagster instance concurrency set tmdb 1 > /dev/null
 fi
 

@@ -45,10 +45,19 @@ class SourceLocations:
     award_events: str | None = None
     award_events_dir: Path | None = None
 
+    def oscars_file(self) -> Path | SourceIssue:
+        """The Academy Awards dataset on this machine (the pinned file is downloaded once), or
+        why there is none: then the Academy Awards are left out, with that one line."""
+        try:
+            return resolve_csv(self.oscars_csv, self.cache_dir)
+        except SourceError as error:
+            return SourceIssue("oscars.csv", f"{error}; the Academy Awards are left out")
+
     def files(self) -> list[Path | str]:
-        """The source files on this machine, and a mark for each configured event whose file
-        is not (yet): finding them never goes to the network."""
-        files: list[Path | str] = [resolve_csv(self.oscars_csv, self.cache_dir)]
+        """The source files on this machine, and a mark for each source whose file is not
+        (yet): only the Academy Awards dataset is downloaded here, once."""
+        oscars = self.oscars_file()
+        files: list[Path | str] = [oscars if isinstance(oscars, Path) else "oscars not here"]
         events, _ = configured_events(self.award_events, set())
         for event in events:
             local = local_event_file(event, self.award_events_dir, self.cache_dir)
@@ -80,7 +89,10 @@ class SourceCatalog:
 
     @functools.cached_property
     def oscars(self) -> OscarsDataset:
-        return load_dataset(resolve_csv(self.locations.oscars_csv, self.locations.cache_dir))
+        found = self.locations.oscars_file()
+        if isinstance(found, SourceIssue):
+            return OscarsDataset({}, (found,))
+        return load_dataset(found)
 
     @functools.cached_property
     def ceremony_files(self) -> tuple[dict[str, Ceremony], list[SourceIssue]]:

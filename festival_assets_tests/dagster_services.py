@@ -1,0 +1,184 @@
+"""`dagster-webserver` and `dagster-daemon` over a DAGSTER_HOME of their own, started as a user
+starts them, and runs launched through the webserver's GraphQL API, so that they go through the
+instance's run queue and the daemon like runs launched from the UI."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The instance settings the project ships: embedded (SQLite under DAGSTER_HOME) and PostgreSQL.
+EMBEDDED_INSTANCE_YAML = PROJECT_ROOT / "deploy" / "embedded" / "dagster.yaml"
+POSTGRES_INSTANCE_YAML = PROJECT_ROOT / "deploy" / "postgres" / "dagster.yaml"
+BIN = Path(sys.executable).parent
+LOCATION = "festival_assets"  # as named in workspace.yaml
+REPOSITORY = "__repository__"  # the repository Dagster makes of a Definitions object
+JOB = "import_ceremony"
+REPOSITORY_SELECTOR = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY}
+JOB_SELECTOR = {**REPOSITORY_SELECTOR, "pipelineName": JOB}
+
+STARTUP_TIMEOUT_SECONDS = 180
+FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
+
+
+@dataclass
+class DagsterServices:
+    url: str
+    home: Path
+    logs: list[Path]
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = requests.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=60,
+        )
+        response.raise_for_status()
+        body = response.json()
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    def log_tails(self) -> str:
+        return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in self.logs)
+
+
+def free_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        return listener.getsockname()[1]
+
+
+def start(command: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        # A session of its own, so that the code servers and run processes it starts stop
+        # with it.
+        return subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+def wait_until_serving(services: DagsterServices, webserver: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        assert webserver.poll() is None, f"dagster-webserver exited\n{services.log_tails()}"
+        try:
+            if requests.get(f"{services.url}/server_info", timeout=5).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    raise AssertionError(f"dagster-webserver did not answer\n{services.log_tails()}")
+
+
+@contextmanager
+def dagster_services(
+    home: Path, environment: dict[str, str], logs: Path
+) -> Iterator[DagsterServices]:
+    """The webserver and the daemon over `home`, whose dagster.yaml the caller has put there."""
+    # Set up once before both start, as a deployment does: they would otherwise create
+    # Dagster's tables at the same moment and collide.
+    for setup in (["instance", "migrate"], ["instance", "concurrency", "set", "tmdb", "1"]):
+        subprocess.run(
+            [str(BIN / "dagster"), *setup], env=environment, check=True, capture_output=True
+        )
+    workspace = str(PROJECT_ROOT / "workspace.yaml")
+    port = free_port()
+    services = DagsterServices(
+        url=f"http://127.0.0.1:{port}",
+        home=home,
+        logs=[logs / "webserver.log", logs / "daemon.log"],
+    )
+    webserver = start(
+        [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port)],
+        environment,
+        services.logs[0],
+    )
+    daemon = start(
+        [str(BIN / "dagster-daemon"), "run", "-w", workspace], environment, services.logs[1]
+    )
+    try:
+        wait_until_serving(services, webserver)
+        yield services
+    finally:
+        stop(daemon)
+        stop(webserver)
+
+
+LAUNCH_RUN_MUTATION = """
+mutation Launch($executionParams: ExecutionParams!) {
+  launchRun(executionParams: $executionParams) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}
+"""
+
+RUN_STATUS_QUERY = """
+query Status($runId: ID!) {
+  runOrError(runId: $runId) {
+    ... on Run { status stepStats { stepKey status } }
+  }
+}
+"""
+
+
+def launch_import(
+    services: DagsterServices, partition: str, run_config: dict[str, Any] | None = None
+) -> str:
+    """Launch `import_ceremony` for one partition as the launchpad does; the run id."""
+    launched = services.graphql(
+        LAUNCH_RUN_MUTATION,
+        {
+            "executionParams": {
+                "selector": JOB_SELECTOR,
+                "runConfigData": run_config or {},
+                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": partition}]},
+            }
+        },
+    )["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    return launched["run"]["runId"]
+
+
+def wait_for_runs(
+    services: DagsterServices, run_ids: list[str], timeout: float = 600
+) -> dict[str, str]:
+    """Wait until every run has finished; each run's final status."""
+    deadline = time.monotonic() + timeout
+    statuses: dict[str, str] = {}
+    while len(statuses) < len(run_ids):
+        assert time.monotonic() < deadline, f"runs still going: {statuses}\n{services.log_tails()}"
+        for run_id in run_ids:
+            if run_id not in statuses:
+                run = services.graphql(RUN_STATUS_QUERY, {"runId": run_id})["runOrError"]
+                if run["status"] in FINISHED:
+                    statuses[run_id] = run["status"]
+        time.sleep(1)
+    return statuses

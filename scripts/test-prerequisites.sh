@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond `pip install -e ".[dev]"`, on Debian or Ubuntu (as root):
+# Chromium for the browser tests, and a PostgreSQL server on 127.0.0.1:5432 that trusts local
+# connections of the `postgres` user (the tests create and drop databases of their own).
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pg_ctlcluster > /dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install --yes -qq "${missing[@]}" > /dev/null
+fi
+
+version="$(ls /etc/postgresql | sort -V | tail -1)"
+hba="/etc/postgresql/$version/main/pg_hba.conf"
+trusted=yes
+if ! grep -Eq "^host +all +(all|postgres) +127\.0\.0\.1/32 +trust" "$hba"; then
+  sed -i "1i host all postgres 127.0.0.1/32 trust" "$hba"
+  trusted=changed
+fi
+if ! pg_isready --quiet --host 127.0.0.1 --port 5432; then
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  for _ in $(seq 30); do pg_isready --quiet --host 127.0.0.1 --port 5432 && break; sleep 1; done
+elif [ "$trusted" = changed ]; then
+  pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+fi
+pg_isready --host 127.0.0.1 --port 5432

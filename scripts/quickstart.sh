@@ -17,5 +17,13 @@ if [ ! -f "$DAGSTER_HOME/dagster.yaml" ]; then
   .venv/bin/dagster instance concurrency set tmdb 1 > /dev/null
 fi
 
-exec .venv/bin/dagster asset materialize -m festival_assets.definitions --select '*' \
-  --partition "$partition"
+# `dagster asset materialize` warns that `dg launch` supersedes it; dg is not installed here.
+status=0
+PYTHONWARNINGS="ignore:Function \`asset_materialize_command\` is superseded" \
+  .venv/bin/dagster asset materialize -m festival_assets.definitions --select '*' \
+  --partition "$partition" || status=$?
+
+echo
+.venv/bin/python -m festival_assets.report "$partition"
+echo "Browse it: DAGSTER_HOME=$DAGSTER_HOME .venv/bin/dagster dev"
+exit $status

@@ -11,7 +11,7 @@ from dagster import (
 from festival_assets.ceremonies import assets as ceremony_assets
 from festival_assets.ceremonies import checks as ceremony_checks
 from festival_assets.ceremonies.automation import new_ceremonies_sensor, schedules
-from festival_assets.ceremonies.jobs import import_ceremony, refresh_images
+from festival_assets.ceremonies.jobs import import_ceremony
 from festival_assets.ceremonies.resources import CeremonyIOManager, CeremonySources
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.resources import FestivalDatabase
@@ -19,15 +19,16 @@ from festival_assets.images import assets as image_assets
 from festival_assets.images import checks as image_checks
 from festival_assets.images.resources import ImageStorage
 from festival_assets.tmdb import assets as tmdb_assets
+from festival_assets.tmdb import checks as tmdb_checks
 from festival_assets.tmdb.resources import TMDbResource
 
 all_assets = load_assets_from_modules([ceremony_assets, tmdb_assets, image_assets])
-all_asset_checks = load_asset_checks_from_modules([ceremony_checks, image_checks])
+all_asset_checks = load_asset_checks_from_modules([ceremony_checks, image_checks, tmdb_checks])
 
 defs = Definitions(
     assets=all_assets,
     asset_checks=all_asset_checks,
-    jobs=[import_ceremony, refresh_images],
+    jobs=[import_ceremony],
     schedules=schedules(),
     sensors=[new_ceremonies_sensor()],
     # The steps form a chain and hand the ceremony on from one to the next: one process for

@@ -18,6 +18,8 @@ CHECKS = {
     "people_and_films_linked",
     "no_duplicate_people_or_movies",
     "images_valid_on_disk",
+    # Of `people` and of `movies`: one name, two checks.
+    "tmdb_enrichment_coverage",
 }
 
 # Counted from oscars.csv with awk, independently of the project's parser: rows of the

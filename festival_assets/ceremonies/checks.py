@@ -1,15 +1,17 @@
-"""Asset checks of `nominations`: the database compared with the ceremonies the run read,
-ceremony by ceremony. The three checks run as one step, so a run pays one step's start-up for
-them."""
+"""Asset checks of `nominations`: the database compared with the ceremonies the run read, each
+ceremony's result recorded on its own partition. The three checks run as one step, so a run
+pays one step's start-up for them."""
 
 from collections.abc import Callable, Iterator
 
 from dagster import (
+    AssetCheckEvaluation,
     AssetCheckExecutionContext,
     AssetCheckKey,
-    AssetCheckResult,
     AssetCheckSpec,
     AssetIn,
+    AssetKey,
+    Output,
     multi_asset_check,
 )
 from sqlalchemy import Connection
@@ -21,85 +23,72 @@ from festival_assets.ceremonies.verify import (
     link_differences,
     nomination_differences,
 )
+from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
 from festival_assets.common.metadata import listing
 from festival_assets.db.resources import FestivalDatabase
 
+# How many differences the description names; the metadata lists more.
+DESCRIBED = 3
 
-def nominations_match_source(
-    connection: Connection, ceremonies: list[Ceremony]
-) -> AssetCheckResult:
-    problems: list[str] = []
-    expected = stored = 0
-    for source in ceremonies:
-        found = nomination_differences(connection, source)
-        expected += found.expected
-        stored += found.stored
-        key = source.partition_key
-        problems += [f"{key}: missing {i}" for i in found.missing]
-        problems += [f"{key}: not in the source {i}" for i in found.unexpected]
-        problems += [f"{key}: {change}" for change in found.changed]
-    return AssetCheckResult(
-        check_name="nominations_match_source",
-        passed=not problems,
+
+def described(problems: list[str]) -> str | None:
+    if not problems:
+        return None
+    more = f"; and {len(problems) - DESCRIBED} more" if len(problems) > DESCRIBED else ""
+    count = "1 difference" if len(problems) == 1 else f"{len(problems)} differences"
+    return f"{count}: " + "; ".join(problems[:DESCRIBED]) + more
+
+
+def nominations_match_source(connection: Connection, source: Ceremony) -> CeremonyCheck:
+    found = nomination_differences(connection, source)
+    return CeremonyCheck(
+        passed=found.ok,
+        description=described(found.problems),
         metadata={
-            "nominations_in_source": expected,
-            "nominations_stored": stored,
-            "differences": len(problems),
-            **listing(problems),
+            "nominations_in_source": found.expected,
+            "nominations_stored": found.stored,
+            "differences": len(found.problems),
+            **listing(found.problems),
         },
     )
 
 
-def people_and_films_linked(connection: Connection, ceremonies: list[Ceremony]) -> AssetCheckResult:
-    problems: list[str] = []
-    person_links = film_links = missing_people = missing_films = 0
-    for source in ceremonies:
-        found = link_differences(connection, source)
-        person_links += found.expected_person_links
-        film_links += found.expected_film_links
-        missing_people += len(found.missing_person_links)
-        missing_films += len(found.missing_film_links)
-        key = source.partition_key
-        problems += [f"{key}: person {link} not linked" for link in found.missing_person_links]
-        problems += [f"{key}: film {link} not linked" for link in found.missing_film_links]
-        problems += [f"{key}: unexpected link {link}" for link in found.unexpected_links]
-    return AssetCheckResult(
-        check_name="people_and_films_linked",
-        passed=not problems,
+def people_and_films_linked(connection: Connection, source: Ceremony) -> CeremonyCheck:
+    found = link_differences(connection, source)
+    return CeremonyCheck(
+        passed=found.ok,
+        description=described(found.problems),
         metadata={
-            "person_links_in_source": person_links,
-            "person_links_missing": missing_people,
-            "film_links_in_source": film_links,
-            "film_links_missing": missing_films,
-            **listing(problems),
+            "person_links_in_source": found.person_links_in_source,
+            "person_links_stored": found.person_links_stored,
+            "film_links_in_source": found.film_links_in_source,
+            "film_links_stored": found.film_links_stored,
+            "differences": len(found.problems),
+            **listing(found.problems),
         },
     )
 
 
-def no_duplicate_people_or_movies(
-    connection: Connection, ceremonies: list[Ceremony]
-) -> AssetCheckResult:
+def no_duplicate_people_or_movies(connection: Connection, source: Ceremony) -> CeremonyCheck:
     problems = [
-        f"{source.partition_key}: {problem}"
-        for source in ceremonies
-        for problem in duplicate_entities(connection, source)
+        f"{source.partition_key}: {problem}" for problem in duplicate_entities(connection, source)
     ]
-    return AssetCheckResult(
-        check_name="no_duplicate_people_or_movies",
+    return CeremonyCheck(
         passed=not problems,
+        description=described(problems),
         metadata={"duplicates": len(problems), **listing(problems)},
     )
 
 
-NOMINATION_CHECKS: dict[
-    str, tuple[str, Callable[[Connection, list[Ceremony]], AssetCheckResult]]
-] = {
+NOMINATION_CHECKS: dict[str, tuple[str, Callable[[Connection, Ceremony], CeremonyCheck]]] = {
     "nominations_match_source": (
-        "The ceremony's nominations in the database equal the source: count and content.",
+        "Every nomination of the source is stored once, with its category, credited text, "
+        "winner flag and details, and no other nomination is.",
         nominations_match_source,
     ),
     "people_and_films_linked": (
-        "Every person id and film id of the source is linked to its nomination, and no other.",
+        "Every person id and film id of the source is linked to its nomination under the text "
+        "the source credits, and no other.",
         people_and_films_linked,
     ),
     "no_duplicate_people_or_movies": (
@@ -125,10 +114,14 @@ NOMINATION_CHECKS: dict[
 )
 def nomination_checks(
     context: AssetCheckExecutionContext, ceremony: ParsedCeremonies, database: FestivalDatabase
-) -> Iterator[AssetCheckResult]:
+) -> Iterator[Output[None] | AssetCheckEvaluation]:
     ceremonies = ceremony.readable()
     selected = context.op_execution_context.selected_asset_check_keys
     with database.engine().connect() as connection:
         for name, (_, check) in NOMINATION_CHECKS.items():
-            if AssetCheckKey.from_user_string(f"nominations:{name}") in selected:
-                yield check(connection, ceremonies)
+            check_key = AssetCheckKey(AssetKey("nominations"), name)
+            if check_key in selected:
+                per_ceremony = {
+                    source.partition_key: check(connection, source) for source in ceremonies
+                }
+                yield from ceremony_check_evaluations(context, check_key, per_ceremony)

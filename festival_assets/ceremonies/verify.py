@@ -1,143 +1,308 @@
-"""Compare what the database holds for a ceremony with what its source says."""
+"""What the database must hold for a ceremony, derived from its source alone, and how the stored
+rows differ from it. Stored nominations are matched to the source's by content, never by the ids
+the import gives them, so a fault in how the import turns a source into rows shows here as a
+difference."""
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 
-from festival_assets.ceremonies.sources.model import Ceremony
-from festival_assets.ceremonies.writes import (
-    ceremony_id,
-    film_credits,
-    nomination_ids,
-    nomination_movies,
-    nomination_people,
-    nomination_row,
-    nominations,
-    person_credits,
+from festival_assets.ceremonies.sources.model import Ceremony, Nomination
+from festival_assets.db.entities import ENTITY_KINDS
+from festival_assets.db.models import (
+    CategoryRow,
+    CeremonyRow,
+    MovieRow,
+    NominationMovieRow,
+    NominationPersonRow,
+    NominationRow,
+    PersonRow,
 )
-from festival_assets.db.entities import ENTITY_KINDS, movie_id, movies, people, person_id
 from festival_assets.db.upsert import in_chunks
 
-COMPARED = [c.name for c in nominations.c if c.name not in ("created_at", "updated_at")]
+ceremonies = CeremonyRow.__table__
+categories = CategoryRow.__table__
+nominations = NominationRow.__table__
+nomination_people = NominationPersonRow.__table__
+nomination_movies = NominationMovieRow.__table__
+people = PersonRow.__table__
+movies = MovieRow.__table__
+
+Credits = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class NominationContent:
+    """One nomination as the database holds it, in the source's terms: its category by name,
+    the people and films it links by IMDb id with the text each is credited under (sorted by
+    id: links have no order), its JSON columns as canonical JSON text."""
+
+    category: str | None
+    credited: str
+    won: bool
+    detail: str
+    note: str
+    citation: str
+    unlinked_nominees: str
+    unlinked_films: str
+    people: Credits
+    films: Credits
+
+    def label(self) -> str:
+        """The category and what the nomination credits: its text, else its films."""
+        credited = self.credited or " | ".join(title for _, title in self.films)
+        return f"{self.category} · {credited or self.unlinked_films!r}"
+
+
+FIELDS = tuple(f.name for f in fields(NominationContent))
+# What the `nominations` row holds; the rest are its links.
+ROW_FIELDS = tuple(name for name in FIELDS if name not in ("people", "films"))
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def first_credits(credits: Iterable[tuple[str, str]]) -> Credits:
+    """Each IMDb id with the text it is first credited under in the nomination."""
+    first: dict[str, str] = {}
+    for imdb_id, text in credits:
+        first.setdefault(imdb_id, text)
+    return tuple(sorted(first.items()))
+
+
+def expected_content(nomination: Nomination) -> NominationContent:
+    return NominationContent(
+        category=nomination.category,
+        credited=nomination.credited,
+        won=nomination.won,
+        detail=nomination.detail,
+        note=nomination.note,
+        citation=nomination.citation,
+        unlinked_nominees=canonical_json(
+            [{"name": n.name, "id": n.other_id} for n in nomination.unlinked_nominees]
+        ),
+        unlinked_films=canonical_json([f.title for f in nomination.films if not f.imdb_id]),
+        people=first_credits(
+            (imdb_id, nominee.name)
+            for nominee in nomination.nominees
+            for imdb_id in nominee.imdb_ids
+        ),
+        films=first_credits((f.imdb_id, f.title) for f in nomination.films if f.imdb_id),
+    )
+
+
+def stored_contents(connection: Connection, partition_key: str) -> list[NominationContent]:
+    """The ceremony's nominations as stored. A category that is not one of the ceremony's own
+    reads as None."""
+    ceremony = (
+        select(ceremonies.c.id).where(ceremonies.c.partition_key == partition_key)
+    ).scalar_subquery()
+    rows = connection.execute(
+        select(nominations, categories.c.name.label("category_name"))
+        .outerjoin(
+            categories,
+            and_(
+                categories.c.id == nominations.c.category_id,
+                categories.c.ceremony_id == nominations.c.ceremony_id,
+            ),
+        )
+        .where(nominations.c.ceremony_id == ceremony)
+        .order_by(nominations.c.id)
+    ).all()
+    person_links = stored_credits(
+        connection,
+        select(nomination_people.c.nomination_id, people.c.imdb_id, nomination_people.c.credited_as)
+        .join(people, people.c.id == nomination_people.c.person_id)
+        .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
+        .where(nominations.c.ceremony_id == ceremony),
+    )
+    film_links = stored_credits(
+        connection,
+        select(nomination_movies.c.nomination_id, movies.c.imdb_id, nomination_movies.c.credited_as)
+        .join(movies, movies.c.id == nomination_movies.c.movie_id)
+        .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
+        .where(nominations.c.ceremony_id == ceremony),
+    )
+    return [
+        NominationContent(
+            category=row.category_name,
+            credited=row.credited,
+            won=row.won,
+            detail=row.detail,
+            note=row.note,
+            citation=row.citation,
+            unlinked_nominees=canonical_json(row.unlinked_nominees),
+            unlinked_films=canonical_json(row.unlinked_films),
+            people=tuple(sorted(person_links[row.id])),
+            films=tuple(sorted(film_links[row.id])),
+        )
+        for row in rows
+    ]
+
+
+def stored_credits(
+    connection: Connection, query: Any
+) -> defaultdict[uuid.UUID, list[tuple[str, str]]]:
+    """(IMDb id, credited text) of each link, by nomination id."""
+    credits: defaultdict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
+    for nomination_id, imdb_id, credited_as in connection.execute(query):
+        credits[nomination_id].append((imdb_id, credited_as))
+    return credits
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """A nomination of the source (`position` counts from 1 in source order) and the stored
+    nomination taken for it; either is None when the other has no counterpart."""
+
+    position: int | None
+    expected: NominationContent | None
+    stored: NominationContent | None
+
+    def describe(self, partition_key: str) -> str:
+        if self.expected is None:
+            assert self.stored is not None
+            return f"{partition_key}: stored nomination {self.stored.label()} not in the source"
+        return f"{partition_key}: nomination {self.position} ({self.expected.label()})"
+
+
+def agreement(a: NominationContent, b: NominationContent) -> int:
+    return sum(getattr(a, name) == getattr(b, name) for name in FIELDS)
+
+
+def pair_nominations(
+    expected: Sequence[NominationContent], stored: Sequence[NominationContent]
+) -> list[Pairing]:
+    """Stored nominations equal to one of the source are its own. Each remaining one of the
+    source takes the remaining stored nomination that agrees with it in most fields, provided
+    that is more than half of them: it is reported as that nomination changed, the others as
+    missing or not in the source."""
+    unclaimed = Counter(stored)
+    pairs: list[Pairing] = []
+    unmatched: list[tuple[int, NominationContent]] = []
+    for position, content in enumerate(expected, start=1):
+        if unclaimed[content]:
+            unclaimed[content] -= 1
+            pairs.append(Pairing(position, content, content))
+        else:
+            unmatched.append((position, content))
+    leftover = list(unclaimed.elements())
+    for position, content in unmatched:
+        closest = max(leftover, key=lambda s: agreement(content, s), default=None)
+        if closest is not None and agreement(content, closest) * 2 > len(FIELDS):
+            leftover.remove(closest)
+            pairs.append(Pairing(position, content, closest))
+        else:
+            pairs.append(Pairing(position, content, None))
+    return pairs + [Pairing(None, None, content) for content in leftover]
+
+
+def pairings(connection: Connection, ceremony: Ceremony) -> list[Pairing]:
+    return pair_nominations(
+        [expected_content(n) for n in ceremony.nominations],
+        stored_contents(connection, ceremony.partition_key),
+    )
 
 
 @dataclass(frozen=True)
 class NominationDifferences:
     expected: int
     stored: int
-    missing: list[str]
-    unexpected: list[str]
-    changed: list[str]
+    problems: list[str]
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.unexpected or self.changed)
+        return not self.problems
+
+
+def row_problems(partition_key: str, pairing: Pairing) -> list[str]:
+    where = pairing.describe(partition_key)
+    if pairing.stored is None:
+        return [f"{where} is not stored"]
+    if pairing.expected is None:
+        return [where]
+    return [
+        f"{where}: {name} is {getattr(pairing.stored, name)!r}, "
+        f"the source says {getattr(pairing.expected, name)!r}"
+        for name in ROW_FIELDS
+        if getattr(pairing.stored, name) != getattr(pairing.expected, name)
+    ]
 
 
 def nomination_differences(connection: Connection, ceremony: Ceremony) -> NominationDifferences:
-    expected = {
-        row["id"]: row
-        for row in (
-            nomination_row(ceremony.partition_key, nomination_id, nomination)
-            for nomination_id, nomination in zip(
-                nomination_ids(ceremony), ceremony.nominations, strict=True
-            )
-        )
-    }
-    stored = {
-        row.id: row._asdict()
-        for row in connection.execute(
-            select(*(nominations.c[c] for c in COMPARED)).where(
-                nominations.c.ceremony_id == ceremony_id(ceremony.partition_key)
-            )
-        )
-    }
-    changed = [
-        f"{nomination_id}: {column} is {stored[nomination_id][column]!r}, "
-        f"the source says {row[column]!r}"
-        for nomination_id, row in expected.items()
-        if nomination_id in stored
-        for column in COMPARED
-        if stored[nomination_id][column] != row[column]
-    ]
+    """Every nomination of the source stored once with its category, credited text, winner
+    flag, details and unlinked nominees and films, and no other nomination."""
+    pairs = pairings(connection, ceremony)
     return NominationDifferences(
-        expected=len(expected),
-        stored=len(stored),
-        missing=[str(i) for i in expected.keys() - stored.keys()],
-        unexpected=[str(i) for i in stored.keys() - expected.keys()],
-        changed=changed,
+        expected=sum(p.expected is not None for p in pairs),
+        stored=sum(p.stored is not None for p in pairs),
+        problems=[problem for p in pairs for problem in row_problems(ceremony.partition_key, p)],
     )
 
 
 @dataclass(frozen=True)
 class LinkDifferences:
-    expected_person_links: int
-    expected_film_links: int
-    missing_person_links: list[str]
-    missing_film_links: list[str]
-    unexpected_links: list[str]
+    person_links_in_source: int
+    person_links_stored: int
+    film_links_in_source: int
+    film_links_stored: int
+    problems: list[str]
 
     @property
     def ok(self) -> bool:
-        return not (self.missing_person_links or self.missing_film_links or self.unexpected_links)
+        return not self.problems
+
+
+def credit_problems(where: str, kind: str, expected: Credits, stored: Credits) -> list[str]:
+    wanted, found = dict(expected), dict(stored)
+    problems = []
+    for imdb_id, credited in wanted.items():
+        if imdb_id not in found:
+            problems.append(f"{where}: {kind} {imdb_id} ({credited!r}) not linked")
+        elif found[imdb_id] != credited:
+            problems.append(
+                f"{where}: {kind} {imdb_id} linked as {found[imdb_id]!r}, "
+                f"the source credits {credited!r}"
+            )
+    problems += [
+        f"{where}: unexpected link to {kind} {imdb_id} ({credited!r})"
+        for imdb_id, credited in found.items()
+        if imdb_id not in wanted
+    ]
+    return problems
+
+
+def link_problems(partition_key: str, pairing: Pairing) -> list[str]:
+    where = pairing.describe(partition_key)
+    expected, stored = pairing.expected, pairing.stored
+    return credit_problems(
+        where, "person", expected.people if expected else (), stored.people if stored else ()
+    ) + credit_problems(
+        where, "film", expected.films if expected else (), stored.films if stored else ()
+    )
 
 
 def link_differences(connection: Connection, ceremony: Ceremony) -> LinkDifferences:
-    """Every person and film id of the source linked to its nomination, and no other link."""
-    ids = nomination_ids(ceremony)
-    expected_people: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
-    expected_films: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
-    for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True):
-        for imdb_id in person_credits(nomination):
-            expected_people[(nomination_id, person_id(imdb_id))] = imdb_id
-        for imdb_id in film_credits(nomination):
-            expected_films[(nomination_id, movie_id(imdb_id))] = imdb_id
-    this_ceremony = nominations.c.ceremony_id == ceremony_id(ceremony.partition_key)
-    stored_people = _links(
-        connection,
-        select(nomination_people.c.nomination_id, people.c.id, people.c.imdb_id)
-        .join(people, people.c.id == nomination_people.c.person_id)
-        .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
-        .where(this_ceremony),
-    )
-    stored_films = _links(
-        connection,
-        select(nomination_movies.c.nomination_id, movies.c.id, movies.c.imdb_id)
-        .join(movies, movies.c.id == nomination_movies.c.movie_id)
-        .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
-        .where(this_ceremony),
-    )
+    """Every person and film id of the source linked to its nomination under the text the
+    source credits, and no other link."""
+    pairs = pairings(connection, ceremony)
+    expected = [p.expected for p in pairs if p.expected is not None]
+    stored = [p.stored for p in pairs if p.stored is not None]
     return LinkDifferences(
-        expected_person_links=len(expected_people),
-        expected_film_links=len(expected_films),
-        missing_person_links=[
-            f"{imdb_id} on nomination {key[0]}"
-            for key, imdb_id in expected_people.items()
-            if stored_people.get(key) != imdb_id
-        ],
-        missing_film_links=[
-            f"{imdb_id} on nomination {key[0]}"
-            for key, imdb_id in expected_films.items()
-            if stored_films.get(key) != imdb_id
-        ],
-        unexpected_links=[
-            f"{imdb_id} on nomination {key[0]}"
-            for stored, expected in (
-                (stored_people, expected_people),
-                (stored_films, expected_films),
-            )
-            for key, imdb_id in stored.items()
-            if key not in expected
-        ],
+        person_links_in_source=sum(len(n.people) for n in expected),
+        person_links_stored=sum(len(n.people) for n in stored),
+        film_links_in_source=sum(len(n.films) for n in expected),
+        film_links_stored=sum(len(n.films) for n in stored),
+        problems=[problem for p in pairs for problem in link_problems(ceremony.partition_key, p)],
     )
-
-
-def _links(connection: Connection, query: Any) -> dict[tuple[uuid.UUID, uuid.UUID], str]:
-    return {(row[0], row[1]): row[2] for row in connection.execute(query)}
 
 
 def duplicate_entities(connection: Connection, ceremony: Ceremony) -> list[str]:

@@ -172,10 +172,21 @@ def write_nominations(
         for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
         for imdb_id, title in film_credits(nomination).items()
     ]
+    # A link stored with other credited text is corrected, not left for the checks to find.
     person_links = upsert(
-        connection, nomination_people, person_rows, key=["nomination_id", "person_id"]
+        connection,
+        nomination_people,
+        person_rows,
+        key=["nomination_id", "person_id"],
+        update=["credited_as"],
     )
-    film_links = upsert(connection, nomination_movies, film_rows, key=["nomination_id", "movie_id"])
+    film_links = upsert(
+        connection,
+        nomination_movies,
+        film_rows,
+        key=["nomination_id", "movie_id"],
+        update=["credited_as"],
+    )
     deleted = 0
     if delete_stale_rows:
         deleted = delete_stale(

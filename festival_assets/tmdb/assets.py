@@ -1,6 +1,8 @@
 """People and movies: a row for every IMDb id the run's ceremonies name, from the ceremony data
 alone, so no nomination ever waits for an external API; then enriched from TMDb. One step makes
-both, so their lookups share one pool of workers and one rate limiter."""
+both, so their lookups share one pool of workers and one rate limiter. When TMDb is
+unavailable the step still materializes both, says so in its log and metadata, and the
+`tmdb_enrichment_coverage` checks fail for the ceremonies it left without lookups."""
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -26,9 +28,20 @@ from festival_assets.db.resources import FestivalDatabase
 from festival_assets.images.assets import IMAGES, run_started_at
 from festival_assets.images.resources import ImageStorage
 from festival_assets.images.sync import ImageDownloads, ImageTask
-from festival_assets.tmdb.client import Lookup, TMDbAuthError
+from festival_assets.tmdb.client import (
+    Lookup,
+    TMDbAuthError,
+    TMDbUnavailable,
+    url_without_credentials,
+)
 from festival_assets.tmdb.enrichment import TMDB_ENTITIES, EnrichmentCounts, enrich
 from festival_assets.tmdb.resources import TMDbResource
+
+# Materialization metadata the coverage checks read back: why enrichment was skipped, and why
+# TMDb was unavailable and at which URL.
+SKIPPED = "enrichment"
+UNAVAILABLE = "tmdb_unavailable"
+API_URL = "tmdb_api_url"
 
 DESCRIPTIONS = {
     "people": (
@@ -83,6 +96,7 @@ def people_and_movies(
     skipped = tmdb.missing_credentials_reason()
     outcome: dict[str, EnrichmentCounts] = {}
     requests = 0
+    unavailable: TMDbUnavailable | None = None
     if skipped is None:
         client = tmdb.client()
         try:
@@ -106,7 +120,13 @@ def people_and_movies(
             raise Failure(description=str(error), allow_retries=False) from None
         finally:
             requests = client.requests_made
+            unavailable = client.unavailable
             client.close()
+        if unavailable is not None:
+            context.log.warning(
+                f"TMDb lookups stopped: {unavailable}. The people and movies not looked up "
+                "keep what they had and are looked up by the next run."
+            )
     else:
         context.log.warning(f"TMDb enrichment skipped: {skipped}")
 
@@ -114,10 +134,11 @@ def people_and_movies(
         enrichment: dict[str, object] = {
             **rows[kind.name].as_metadata("rows"),
             **(
-                {"enrichment": f"skipped: {skipped}"}
+                {SKIPPED: f"skipped: {skipped}"}
                 if skipped
                 else {**outcome[kind.name].as_metadata(), "tmdb_requests_of_step": requests}
             ),
+            **(unavailable_metadata(unavailable, tmdb.api_url) if unavailable else {}),
         }
         key = AssetKey(kind.name)
         yield MaterializeResult(
@@ -126,6 +147,10 @@ def people_and_movies(
                 context, per_ceremony[kind.name], import_settings, enrichment, asset_key=key
             ),
         )
+
+
+def unavailable_metadata(unavailable: TMDbUnavailable, api_url: str) -> dict[str, str]:
+    return {UNAVAILABLE: str(unavailable), API_URL: url_without_credentials(api_url)}
 
 
 def merge_names(names: dict[str, str], more: Mapping[str, str]) -> None:

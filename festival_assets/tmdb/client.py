@@ -1,14 +1,17 @@
 """A TMDb API v3 client: one pooled session, a shared rate limiter, retries for what is worth
 retrying (urllib3's `Retry` on the mounted adapter; a 429 pauses the shared limiter instead),
-and no credential in any message it produces."""
+a judgement that TMDb is unavailable that stops every worker thread, and no credential in any
+message it produces."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -17,6 +20,21 @@ from festival_assets.common.http import SERVER_ERRORS, RetryPolicy, tries
 from festival_assets.tmdb.ratelimit import RateLimiter
 
 NOT_FOUND = "not found on TMDb"
+# Requests in a row, across all worker threads, that got no usable answer (a lost connection,
+# a timeout or a 5xx) even after urllib3's retries, before TMDb is judged unreachable. Each of
+# them already spent its retries (seconds of backoff), so a blip shorter than that never gets
+# here; one lost request among successes does not stop an import, and when TMDb is down the
+# worker threads' first requests fail together, so waiting for a few costs no extra time.
+UNANSWERED_IN_A_ROW = 3
+FIND_RESULTS = ("person_results", "movie_results", "tv_results")
+# The loggers in which urllib3 names a request's URL, query (and so `api_key`) included; a retry
+# is logged as a WARNING.
+URLLIB3_LOGGERS = (
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.poolmanager",
+    "urllib3.util.retry",
+)
 
 
 class TMDbError(Exception):
@@ -29,6 +47,11 @@ class TMDbAuthError(TMDbError):
 
 class TMDbNotFound(TMDbError):
     pass
+
+
+class TMDbUnavailable(TMDbError):
+    """TMDb cannot be reached, or what answers at the API URL is not TMDb: no further request
+    of the run can succeed."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,21 @@ class Credentials:
             if secret:
                 text = text.replace(secret, "***")
         return text
+
+
+class RedactingFilter(logging.Filter):
+    """Takes the credentials out of the messages of the loggers it is added to."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self.credentials = credentials
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.credentials.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 @dataclass(frozen=True)
@@ -87,15 +125,29 @@ class TMDbClient:
         if credentials.read_access_token and not credentials.api_key:
             self.session.headers["Authorization"] = f"Bearer {credentials.read_access_token}"
         self._requests_made = 0
-        self._count_lock = threading.Lock()
+        # Guards the counts below and lets worker threads wait for each other's outcomes.
+        self._gate = threading.Condition()
+        self._in_flight = 0
+        self._unanswered_in_a_row = 0
         self._refused: TMDbAuthError | None = None
+        self._unavailable: TMDbUnavailable | None = None
+        self._log_filter = RedactingFilter(credentials)
+        for name in URLLIB3_LOGGERS:
+            logging.getLogger(name).addFilter(self._log_filter)
 
     @property
     def requests_made(self) -> int:
         return self._requests_made
 
+    @property
+    def unavailable(self) -> TMDbUnavailable | None:
+        """Why TMDb was judged unavailable, once it was."""
+        return self._unavailable
+
     def close(self) -> None:
         self.session.close()
+        for name in URLLIB3_LOGGERS:
+            logging.getLogger(name).removeFilter(self._log_filter)
 
     def get(self, path: str, **params: str) -> dict[str, Any]:
         """GET a JSON document, waiting for the rate limiter; a 429 pauses every thread for as
@@ -105,25 +157,14 @@ class TMDbClient:
         rate_limited = 0
         while True:
             self.limiter.acquire()
-            # Read after the wait: another thread may have met a 401 meanwhile.
-            if self._refused is not None:
-                raise self._refused
-            with self._count_lock:
-                self._requests_made += 1
-            try:
-                response = self.session.get(
-                    f"{self.api_url}{path}", params=params, timeout=self.timeout
-                )
-            except requests.RequestException as error:
-                raise TMDbError(
-                    f"{type(error).__name__} on GET {path}, after {self.retry.max_retries + 1} "
-                    "tries"
-                ) from None
+            response = self._send(path, params)
             if response.status_code == 200:
                 try:
                     return response.json()
                 except ValueError:
-                    raise TMDbError(f"GET {path}: the answer is not JSON") from None
+                    raise self._not_tmdb(
+                        f"GET {path} answered 200 with {content_type(response)}, not JSON"
+                    ) from None
             if response.status_code == 429 and rate_limited < self.retry.max_rate_limited:
                 rate_limited += 1
                 self.limiter.pause(retry_after(response))
@@ -131,19 +172,123 @@ class TMDbClient:
             if response.status_code == 401:
                 # Every other worker thread stops too, without another request.
                 self._refused = TMDbAuthError(
-                    f"TMDb refused the credentials (401, {tmdb_message(response)}); "
-                    "check TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN"
+                    self.credentials.redact(
+                        f"TMDb refused the credentials (401, {tmdb_message(response)}); "
+                        "check TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN"
+                    )
                 )
                 raise self._refused
             if response.status_code == 404:
+                if not is_tmdb_error(response):
+                    raise self._not_tmdb(
+                        f"GET {path} answered 404 with {content_type(response)}, not TMDb's "
+                        "error document"
+                    )
                 raise TMDbNotFound(f"GET {path}: {NOT_FOUND}")
-            reason = f"HTTP {response.status_code} on GET {path}: {tmdb_message(response)}"
+            raise TMDbError(
+                self.credentials.redact(
+                    f"HTTP {response.status_code} on GET {path}: {tmdb_message(response)}"
+                )
+            )
+
+    def _send(self, path: str, params: dict[str, str]) -> requests.Response:
+        """One request, after urllib3's retries. A lost connection, a timeout or a 5xx raises
+        `TMDbError`, or `TMDbUnavailable` once enough of them came in a row."""
+        self._enter()
+        unanswered: str | None = None
+        try:
+            response = self.session.get(
+                f"{self.api_url}{path}", params=params, timeout=self.timeout
+            )
             if response.status_code in SERVER_ERRORS:
-                reason += f", after {tries(response)} tries"
-            raise TMDbError(self.credentials.redact(reason))
+                unanswered = (
+                    f"HTTP {response.status_code} on GET {path}: {tmdb_message(response)}, "
+                    f"after {tries(response)} tries"
+                )
+        except requests.RequestException as error:
+            unanswered = (
+                f"{type(error).__name__} on GET {path}, after {self.retry.max_retries + 1} tries"
+            )
+        finally:
+            self._leave(unanswered)
+        if unanswered is not None:
+            raise self._unavailable or TMDbError(self.credentials.redact(unanswered))
+        return response
+
+    def _enter(self) -> None:
+        """Wait for a request's turn; raise what stopped the others, if anything did."""
+        with self._gate:
+            # After a request without an answer, no other goes out while requests are still
+            # on their way: their outcomes say whether TMDb is reachable, and a request sent
+            # meanwhile would only add its retries to the time it takes to stop.
+            self._gate.wait_for(
+                lambda: (
+                    self._refused is not None
+                    or self._unavailable is not None
+                    or not (self._unanswered_in_a_row and self._in_flight)
+                )
+            )
+            if self._refused is not None:
+                raise self._refused
+            if self._unavailable is not None:
+                raise self._unavailable
+            self._in_flight += 1
+            self._requests_made += 1
+
+    def _leave(self, unanswered: str | None) -> None:
+        """An answer clears the count of requests in a row without one; enough of those in a
+        row judge TMDb unreachable."""
+        with self._gate:
+            self._in_flight -= 1
+            if unanswered is None:
+                self._unanswered_in_a_row = 0
+            else:
+                self._unanswered_in_a_row += 1
+                if self._unanswered_in_a_row >= UNANSWERED_IN_A_ROW:
+                    self._judge_unavailable(
+                        "TMDb cannot be reached at TMDB_API_URL "
+                        f"{url_without_credentials(self.api_url)}: {self._unanswered_in_a_row} "
+                        f"requests in a row failed after their retries (the last: {unanswered})"
+                    )
+            self._gate.notify_all()
+
+    def _not_tmdb(self, reason: str) -> TMDbUnavailable:
+        with self._gate:
+            return self._judge_unavailable(
+                f"what answers at TMDB_API_URL {url_without_credentials(self.api_url)} is not "
+                f"TMDb: {reason}"
+            )
+
+    def _judge_unavailable(self, reason: str) -> TMDbUnavailable:
+        """Under the gate: the first judgement stands, and every worker thread stops before its
+        next request."""
+        if self._unavailable is None:
+            self._unavailable = TMDbUnavailable(self.credentials.redact(reason))
+            self._gate.notify_all()
+        return self._unavailable
 
     def find(self, imdb_id: str) -> dict[str, Any]:
-        return self.get(f"/find/{imdb_id}", external_source="imdb_id")
+        """TMDb answers `/find` with five lists, empty for an id it does not know: a 404 there,
+        or another shape, means the URL does not lead to TMDb (a base path without `/3`, or
+        another host)."""
+        path = f"/find/{imdb_id}"
+        try:
+            found = self.get(path, external_source="imdb_id")
+        except TMDbNotFound:
+            raise self._not_tmdb(
+                f"GET {path} answered 404, where TMDb answers 200 even for an id it does not "
+                "know (TMDb's API URL ends in /3)"
+            ) from None
+        if not is_find_answer(found):
+            raise self._not_tmdb(f"GET {path} answered JSON without TMDb's result lists")
+        return found
+
+    def details(self, path: str) -> dict[str, Any]:
+        """A person's, film's or TV title's details, which always hold their TMDb id."""
+        details = self.get(path)
+        if not isinstance(details, dict) or not isinstance(details.get("id"), int):
+            raise self._not_tmdb(f"GET {path} answered JSON without a TMDb id")
+        return details
 
     def lookup_person(self, imdb_id: str) -> Lookup:
         """`/find`, then `/person/{id}`: two requests, one for an id TMDb does not know."""
@@ -159,11 +304,11 @@ class TMDbClient:
         found = self.find(imdb_id).get("person_results") or []
         if not found:
             return Lookup(imdb_id, "not_found", error=NOT_FOUND)
-        return Lookup(imdb_id, "enriched", details=self.get(f"/person/{int(found[0]['id'])}"))
+        return Lookup(imdb_id, "enriched", details=self.details(f"/person/{int(found[0]['id'])}"))
 
     def _title(self, imdb_id: str) -> Lookup:
         try:
-            return Lookup(imdb_id, "enriched", details=self.get(f"/movie/{imdb_id}"))
+            return Lookup(imdb_id, "enriched", details=self.details(f"/movie/{imdb_id}"))
         except TMDbNotFound:
             pass
         found = self.find(imdb_id)
@@ -172,16 +317,16 @@ class TMDbClient:
             ("tv_results", "/tv", "tv"),
         ):
             if found.get(results):
-                details = self.get(f"{path}/{int(found[results][0]['id'])}")
+                details = self.details(f"{path}/{int(found[results][0]['id'])}")
                 return Lookup(imdb_id, "enriched", details=details, media_type=media_type)
         return Lookup(imdb_id, "not_found", error=NOT_FOUND)
 
     def _outcome(self, imdb_id: str, lookup: Callable[[], Lookup]) -> Lookup:
-        """Not found and failures are outcomes, not exceptions; only refused credentials
-        raise."""
+        """Not found and failures are outcomes, not exceptions; only refused credentials and an
+        unavailable TMDb raise."""
         try:
             return lookup()
-        except TMDbAuthError:
+        except (TMDbAuthError, TMDbUnavailable):
             raise
         except TMDbNotFound:
             return Lookup(imdb_id, "not_found", error=NOT_FOUND)
@@ -204,11 +349,36 @@ def tmdb_message(response: requests.Response) -> str:
     try:
         body = response.json()
     except ValueError:
-        content_type = response.headers.get("Content-Type", "no content type")
-        return f"not a TMDb answer ({content_type})"
+        return f"not a TMDb answer ({content_type(response)})"
     if isinstance(body, dict) and "status_message" in body:
         return f"status_code {body.get('status_code')}: {body['status_message']}"
     return "no status message"
+
+
+def content_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type") or "no content type"
+
+
+def is_tmdb_error(response: requests.Response) -> bool:
+    """TMDb's errors are JSON documents with its own `status_code`."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "status_code" in body
+
+
+def is_find_answer(found: Any) -> bool:
+    return isinstance(found, dict) and all(
+        isinstance(found.get(results), list) for results in FIND_RESULTS
+    )
+
+
+def url_without_credentials(url: str) -> str:
+    """The URL as it may be shown: no user, password or query (where a key could hide)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def parse_date(value: Any) -> date | None:

@@ -1,5 +1,6 @@
 """Enrichment of people and movies from TMDb: which rows need a lookup, the lookups themselves
-on a bounded pool of worker threads, and the results written back in short transactions."""
+on a bounded pool of worker threads, and the results written back in short transactions. A
+failed lookup never takes anything away from a row: what an earlier lookup stored stays."""
 
 from __future__ import annotations
 
@@ -15,9 +16,17 @@ from sqlalchemy import Engine, or_, select, update
 from festival_assets.common.progress import Progress
 from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
 from festival_assets.db.upsert import in_chunks, utcnow
-from festival_assets.tmdb.client import Lookup, TMDbClient, person_columns, title_columns
+from festival_assets.tmdb.client import (
+    Lookup,
+    TMDbClient,
+    TMDbUnavailable,
+    person_columns,
+    title_columns,
+)
 
 WRITE_BATCH = 50
+# The statuses a lookup is still owed to: never looked up, or failed.
+RETRYABLE = ("pending", "failed")
 
 
 @dataclass(frozen=True)
@@ -38,15 +47,18 @@ TMDB_ENTITIES = {
 class EnrichmentCounts:
     wanted: int = 0
     up_to_date: int = 0
+    to_look_up: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
 
     def as_metadata(self) -> dict[str, int]:
+        looked_up = sum(self.outcomes.values())
         return {
-            "tmdb_looked_up": sum(self.outcomes.values()),
+            "tmdb_looked_up": looked_up,
             "tmdb_up_to_date": self.up_to_date,
             "tmdb_enriched": self.outcomes["enriched"],
             "tmdb_not_found": self.outcomes["not_found"],
             "tmdb_failed": self.outcomes["failed"],
+            "tmdb_not_looked_up": self.to_look_up - looked_up,
         }
 
 
@@ -66,7 +78,7 @@ def ids_to_look_up(
         return wanted
     table = kind.table
     stale = or_(
-        table.c.tmdb_status.in_(["pending", "failed"]),
+        table.c.tmdb_status.in_(RETRYABLE),
         table.c.enriched_at.is_(None),
         table.c.enriched_at < now - refresh_after,
     )
@@ -82,7 +94,8 @@ def look_up(
     client: TMDbClient, tasks: list[tuple[EntityKind, str]], concurrency: int
 ) -> Iterator[tuple[EntityKind, Lookup]]:
     """Run the lookups on `concurrency` worker threads, yielding results as they complete.
-    Each worker gets the client and the id as arguments. Refused credentials stop everything."""
+    Each worker gets the client and the id as arguments. Refused credentials stop everything
+    with the error; an unavailable TMDb ends the results, and the client says why."""
     remaining = iter(tasks)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tmdb") as pool:
         running: dict[Future[Lookup], EntityKind] = {}
@@ -99,7 +112,11 @@ def look_up(
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     kind = running.pop(future)
-                    yield kind, future.result()
+                    try:
+                        lookup = future.result()
+                    except TMDbUnavailable:
+                        return
+                    yield kind, lookup
                     submit_next()
         finally:
             for future in running:
@@ -108,7 +125,9 @@ def look_up(
 
 def write_lookups(engine: Engine, kind: EntityKind, lookups: list[Lookup], now: datetime) -> None:
     """One short transaction per batch; each row is one UPDATE on its natural key. A failure
-    keeps whatever an earlier lookup stored and is retried by the next run."""
+    is only recorded on a row still owed a lookup: an `enriched` or `not_found` row keeps its
+    status and data, even when `force_update` looked it up again. Failures are retried by the
+    next run."""
     table = kind.table
     with engine.begin() as connection:
         # In key order, like every other write, so concurrent runs lock rows in one order.
@@ -122,9 +141,10 @@ def write_lookups(engine: Engine, kind: EntityKind, lookups: list[Lookup], now: 
                 values.update(TMDB_ENTITIES[kind.name].columns(lookup), enriched_at=now)
             elif lookup.status == "not_found":
                 values["enriched_at"] = now
-            connection.execute(
-                update(table).where(table.c.imdb_id == lookup.imdb_id).values(values)
-            )
+            row = table.c.imdb_id == lookup.imdb_id
+            if lookup.status == "failed":
+                row &= table.c.tmdb_status.in_(RETRYABLE)
+            connection.execute(update(table).where(row).values(values))
 
 
 def enrich(
@@ -140,7 +160,9 @@ def enrich(
 ) -> dict[str, EnrichmentCounts]:
     """Look up every id of `wanted` that needs it, people and movies through one pool and one
     rate limiter, and write the results as they come, handing each written batch to
-    `written`. Progress goes to `log` every few seconds."""
+    `written`. Progress goes to `log` every few seconds. When TMDb is judged unavailable
+    (`client.unavailable`), the lookups stop and the ids not looked up keep their rows as
+    they are."""
     now = utcnow()
     counts: dict[str, EnrichmentCounts] = {}
     tasks: list[tuple[EntityKind, str]] = []
@@ -149,7 +171,9 @@ def enrich(
             engine, kind, imdb_ids, force=force, refresh_after=refresh_after, now=now
         )
         counts[kind.name] = EnrichmentCounts(
-            wanted=len(set(imdb_ids)), up_to_date=len(set(imdb_ids)) - len(todo)
+            wanted=len(set(imdb_ids)),
+            up_to_date=len(set(imdb_ids)) - len(todo),
+            to_look_up=len(todo),
         )
         tasks.extend((kind, imdb_id) for imdb_id in todo)
     batches: dict[str, list[Lookup]] = {kind.name: [] for kind, _ in wanted}

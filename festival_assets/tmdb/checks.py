@@ -1,0 +1,133 @@
+"""The asset checks of `people` and `movies`: every person and movie a ceremony names has been
+looked up on TMDb, ceremony by ceremony."""
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetIn,
+    AssetKey,
+    AssetRecordsFilter,
+    Output,
+    asset_check,
+)
+
+from festival_assets.ceremonies.partitions import ceremony_partitions
+from festival_assets.ceremonies.sources.model import ParsedCeremonies
+from festival_assets.ceremonies.summary import entity_statuses
+from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
+from festival_assets.common.metadata import listing
+from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
+from festival_assets.db.resources import FestivalDatabase
+from festival_assets.tmdb.assets import API_URL, SKIPPED, UNAVAILABLE
+from festival_assets.tmdb.enrichment import RETRYABLE
+
+CHECK_NAME = "tmdb_enrichment_coverage"
+STATUSES = ("enriched", "not_found", "failed", "pending")
+
+
+def coverage_description(kind: EntityKind) -> str:
+    return (
+        f"Every {kind.noun} the ceremony names has been looked up on TMDb: enriched, or "
+        "not_found because TMDb said it does not know the IMDb id. Fails (ERROR) while any is "
+        "pending or failed, naming TMDB_API_URL when the last lookups stopped because TMDb "
+        "was unavailable; the next run looks them up. Without TMDb credentials enrichment is "
+        "skipped by design: the check then passes and says so, naming TMDB_API_KEY."
+    )
+
+
+def coverage(
+    kind: EntityKind,
+    imdb_ids: set[str],
+    statuses: Mapping[str, tuple[Any, str, str | None]],
+    step_report: Mapping[str, Any],
+) -> CeremonyCheck:
+    """What the stored statuses of one ceremony's ids say (an id without a row counts as
+    pending), explained by what the step that materialized the ceremony's partition reported
+    (`step_report`, its metadata)."""
+    tally = Counter(
+        statuses[imdb_id][1] if imdb_id in statuses else "pending" for imdb_id in imdb_ids
+    )
+    counts = {status: tally[status] for status in STATUSES}
+    not_looked_up = sum(tally[status] for status in RETRYABLE)
+    metadata: dict[str, Any] = {kind.name: len(imdb_ids), **counts}
+    failures = [
+        f"{imdb_id}: {error}"
+        for imdb_id, (_, status, error) in sorted(statuses.items())
+        if status == "failed"
+    ]
+    if not not_looked_up:
+        return CeremonyCheck(passed=True, metadata=metadata)
+    if SKIPPED in step_report:
+        return CeremonyCheck(
+            passed=True,
+            metadata=metadata,
+            description=(
+                f"{not_looked_up} of {len(imdb_ids)} {kind.name} not looked up: TMDb enrichment "
+                "is skipped without credentials (set TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN)"
+            ),
+        )
+    description = f"{not_looked_up} of {len(imdb_ids)} {kind.name} not looked up on TMDb"
+    if UNAVAILABLE in step_report:
+        metadata[API_URL] = step_report.get(API_URL, "")
+        description += f", because TMDb was unavailable: {step_report[UNAVAILABLE]}"
+    description += "; the next run looks them up again"
+    return CeremonyCheck(
+        passed=False,
+        metadata={**metadata, **listing(failures)},
+        description=description,
+        severity=AssetCheckSeverity.ERROR,
+    )
+
+
+def step_report(
+    context: AssetCheckExecutionContext, asset_key: AssetKey, partition_key: str
+) -> dict[str, Any]:
+    """The metadata of the partition's latest materialization."""
+    records = context.instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition_key]), limit=1
+    ).records
+    materialization = records[0].asset_materialization if records else None
+    if materialization is None:
+        return {}
+    return {name: value.value for name, value in materialization.metadata.items()}
+
+
+def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
+    check_key = AssetCheckKey(AssetKey(kind.name), CHECK_NAME)
+
+    @asset_check(
+        asset=kind.name,
+        name=CHECK_NAME,
+        partitions_def=ceremony_partitions,
+        additional_ins={"ceremony": AssetIn("ceremony")},
+        description=coverage_description(kind),
+    )
+    def tmdb_enrichment_coverage(
+        context: AssetCheckExecutionContext,
+        ceremony: ParsedCeremonies,
+        database: FestivalDatabase,
+    ) -> Iterator[Output[None] | AssetCheckEvaluation]:
+        per_ceremony = {}
+        with database.engine().connect() as connection:
+            for source in ceremony.readable():
+                imdb_ids = set(source.named_ids(kind.name))
+                per_ceremony[source.partition_key] = coverage(
+                    kind,
+                    imdb_ids,
+                    entity_statuses(connection, kind.table, imdb_ids),
+                    step_report(context, check_key.asset_key, source.partition_key),
+                )
+        yield from ceremony_check_evaluations(context, check_key, per_ceremony)
+
+    return tmdb_enrichment_coverage
+
+
+people_tmdb_enrichment_coverage = coverage_check(PEOPLE)
+movies_tmdb_enrichment_coverage = coverage_check(MOVIES)

@@ -3,6 +3,7 @@ and the threads those steps start (lookups, and the image downloads that start w
 on)."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from dagster import AssetKey, DagsterInstance
 
+from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.devtools.tmdb_server import LocalTMDbServer
 from festival_assets_tests.conftest import project_environment
 
@@ -92,3 +94,15 @@ def test_force_refresh_images_reaches_every_step(
     assert tmdb_server.counts.images == images_served
     assert tmdb_server.counts.api == 0
     assert images_in(home) == images_served
+
+
+def test_the_readme_states_the_step_retries_that_dagster_makes() -> None:
+    """The README's "retried by its retry policy (twice, 30 s then 90 s)" is what Dagster
+    computes from the policy every partitioned step has."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"retried by its retry policy \((\w+), (\d+) s then (\d+) s\)", readme)
+    assert stated is not None
+    times, first, second = stated.groups()
+    policy = PARTITIONED["retry_policy"]
+    assert {"once": 1, "twice": 2}[times] == policy.max_retries
+    assert [policy.calculate_delay(1), policy.calculate_delay(2)] == [int(first), int(second)]

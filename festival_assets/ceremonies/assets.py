@@ -37,7 +37,7 @@ from festival_assets.ceremonies.writes import (
 )
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.settings import ImportSettings
-from festival_assets.db.resources import FestivalDatabase
+from festival_assets.db.resources import FestivalDatabase, refusals_fail_at_once
 from festival_assets.db.upsert import UpsertCounts
 
 # A backfill run may hold a hundred ceremonies; the summary shows the first ones.
@@ -73,12 +73,17 @@ def ceremony(
 ) -> Output[ParsedCeremonies]:
     catalog = sources.catalog()
     parsed = ParsedCeremonies()
+    rejected: set[str] = set()
     for key in context.partition_keys:
         try:
             parsed[key] = catalog.ceremony(key)
         except SourceError as error:
             context.log.error(f"{key} cannot be imported: {error}")
             parsed[key] = UnreadableCeremony(key, str(error))
+            continue
+        rejected.update(str(issue) for issue in catalog.rejected_beside(key))
+    for issue in sorted(rejected):
+        context.log.warning(f"source rejected beside the run's ceremonies: {issue}")
     ceremonies = parsed.readable()
     if not ceremonies:
         raise Failure(
@@ -92,14 +97,16 @@ def ceremony(
     malformed = []
     for source in ceremonies:
         with engine.connect() as connection:
-            stored = ceremony_is_stored(connection, source)
-        if stored:
+            in_sync = ceremony_is_stored(connection, source)
+            stored = stored_nominations(connection, source)
+        # A source that is not whole changes nothing stored: not even the ceremony's row.
+        if in_sync or (stored and why_not_whole(source, stored) is not None):
             unchanged = UpsertCounts(unchanged=1)
             written = CeremonyWrite(
                 unchanged, unchanged, UpsertCounts(unchanged=len(source.categories))
             )
         else:
-            with engine.begin() as connection:
+            with refusals_fail_at_once(source.partition_key), engine.begin() as connection:
                 written = write_ceremony(connection, source)
         for issue in source.issues:
             context.log.warning(f"{source.partition_key}: skipped malformed row, {issue}")
@@ -172,7 +179,8 @@ def nominations(
     summaries = []
     not_whole: dict[str, str] = {}
     for source in ceremony.readable():
-        written, kept_because = sync_nominations(engine, source)
+        with refusals_fail_at_once(source.partition_key):
+            written, kept_because = sync_nominations(engine, source)
         if kept_because is not None:
             not_whole[source.partition_key] = kept_because
             context.log.error(f"{source.partition_key}: {kept_because}")

@@ -1,5 +1,7 @@
 """The application database. Every id is derived from a natural key, so any run that writes the
-same content writes the same rows, whatever the order or overlap of runs."""
+same content writes the same rows, whatever the order or overlap of runs. Text that comes from
+the sources or TMDb (names, titles, credits, categories) is unbounded, as SQLite stores it; only
+ids, codes and paths have a length."""
 
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ class FestivalRow(Timestamped, Base):
     __tablename__ = "festivals"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
 
 
 class CeremonyRow(Timestamped, Base):
@@ -68,7 +70,7 @@ class CeremonyRow(Timestamped, Base):
     festival_id: Mapped[str] = mapped_column(ForeignKey("festivals.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     edition: Mapped[int | None] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Text)
     held_on: Mapped[date | None] = mapped_column(Date)
     film_year: Mapped[str] = mapped_column(String(20))
     source_fingerprint: Mapped[str] = mapped_column(String(64))
@@ -80,9 +82,9 @@ class CategoryRow(Timestamped, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(300))
-    canonical_name: Mapped[str] = mapped_column(String(300))
-    category_class: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(Text)
+    canonical_name: Mapped[str] = mapped_column(Text)
+    category_class: Mapped[str] = mapped_column(Text)
     names_people: Mapped[bool] = mapped_column(Boolean)
 
 
@@ -102,12 +104,12 @@ class PersonRow(Timestamped, TMDbEnriched, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     imdb_id: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
-    tmdb_name: Mapped[str | None] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Text)
+    tmdb_name: Mapped[str | None] = mapped_column(Text)
     birthday: Mapped[date | None] = mapped_column(Date)
     deathday: Mapped[date | None] = mapped_column(Date)
     biography: Mapped[str | None] = mapped_column(Text)
-    place_of_birth: Mapped[str | None] = mapped_column(String(300))
+    place_of_birth: Mapped[str | None] = mapped_column(Text)
     known_for_department: Mapped[str | None] = mapped_column(String(100))
     profile_path: Mapped[str | None] = mapped_column(String(300))
 
@@ -117,10 +119,10 @@ class MovieRow(Timestamped, TMDbEnriched, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     imdb_id: Mapped[str] = mapped_column(String(20), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(Text)
     # "movie" or "tv": what TMDb files the title as (TV films, miniseries, series).
     tmdb_media_type: Mapped[str | None] = mapped_column(String(10))
-    tmdb_title: Mapped[str | None] = mapped_column(String(500))
+    tmdb_title: Mapped[str | None] = mapped_column(Text)
     release_date: Mapped[date | None] = mapped_column(Date)
     runtime: Mapped[int | None] = mapped_column(Integer)
     overview: Mapped[str | None] = mapped_column(Text)
@@ -157,7 +159,7 @@ class NominationPersonRow(Base):
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("people.id"), primary_key=True, index=True
     )
-    credited_as: Mapped[str] = mapped_column(String(300))
+    credited_as: Mapped[str] = mapped_column(Text)
 
 
 class NominationMovieRow(Base):
@@ -169,7 +171,7 @@ class NominationMovieRow(Base):
     movie_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("movies.id"), primary_key=True, index=True
     )
-    credited_as: Mapped[str] = mapped_column(String(500))
+    credited_as: Mapped[str] = mapped_column(Text)
 
 
 class ImageRow(Timestamped, Base):

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from dagster import ConfigurableResource, Failure, InitResourceContext
 from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
 
 from festival_assets.common.run_leases import DeadRunWatch
 from festival_assets.common.settings import festival_home
@@ -57,3 +65,32 @@ class FestivalDatabase(ConfigurableResource):
                 f"{type(error).__name__}",
                 allow_retries=False,
             ) from None
+
+
+@contextmanager
+def refusals_fail_at_once(ceremony: str) -> Iterator[None]:
+    """Around the database work of one ceremony: an error the database would give again on
+    every retry (text it refuses, a broken constraint, a statement it rejects) fails the step
+    at once, naming the ceremony and the error; a lost connection, a timeout or a deadlock is
+    left to the step's retry policy."""
+    try:
+        yield
+    except DBAPIError as error:
+        if is_transient(error):
+            raise
+        raise Failure(description=refusal(ceremony, error), allow_retries=False) from error
+
+
+def is_transient(error: DBAPIError) -> bool:
+    # OperationalError covers disconnects, timeouts, deadlocks and serialization failures.
+    return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+
+
+def refusal(ceremony: str, error: DBAPIError) -> str:
+    """What the database refused: the first line of the driver's message (the lines after it
+    may repeat a whole row). The URL, which may hold a password, is never part of it."""
+    first_line = next(iter(str(error.orig).strip().splitlines()), "")
+    return (
+        f"{ceremony}: the database refused a statement and would again on a retry: "
+        f"{type(error).__name__} ({type(error.orig).__name__}): {first_line}"
+    )

@@ -24,7 +24,7 @@ from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.entities import ENTITY_KINDS, EntityKind, write_entities
-from festival_assets.db.resources import FestivalDatabase
+from festival_assets.db.resources import FestivalDatabase, refusals_fail_at_once
 from festival_assets.images.assets import IMAGES, run_started_at
 from festival_assets.images.resources import ImageStorage
 from festival_assets.images.sync import ImageDownloads, ImageTask
@@ -89,7 +89,8 @@ def people_and_movies(
             per_ceremony[kind.name][source.partition_key] = {kind.name: len(of_ceremony)}
             merge_names(names[kind.name], of_ceremony)
     # Once per run, whatever the number of ceremonies that name the same person or movie.
-    with engine.begin() as connection:
+    run_ceremonies = ", ".join(source.partition_key for source in ceremony.readable())
+    with refusals_fail_at_once(run_ceremonies), engine.begin() as connection:
         rows = {kind.name: write_entities(connection, kind, names[kind.name]) for kind in selected}
     wanted = {name: set(ids) for name, ids in names.items()}
 

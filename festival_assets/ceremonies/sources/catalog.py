@@ -125,24 +125,57 @@ class SourceCatalog:
     def partition_keys(self) -> list[str]:
         return list(self.ceremonies)
 
-    def ceremony(self, partition_key: str) -> Ceremony:
+    @functools.cache  # noqa: B019 (the catalog lives as long as the run that reads it)
+    def events_of(self, slug: str) -> AwardEventsDataset:
+        return self.load_award_events(only_slug=slug)
+
+    def source_of(self, partition_key: str) -> tuple[dict[str, Ceremony], list[SourceIssue], str]:
+        """The ceremonies of the source that holds the key's festival, what was rejected there
+        or keeps a source out, and what the source is."""
         slug = partition_key.split("-")[0]
         files, rejected = self.ceremony_files
         if slug == FESTIVAL.slug:
             found, issues = self.oscars.ceremonies, list(self.oscars.issues)
+            searched = str(self.locations.oscars_file())
         elif any(c.festival.slug == slug for c in files.values()):
             found, issues = files, rejected
+            searched = f"the ceremony files of {self.locations.ceremony_dir}"
         else:
-            events = self.load_award_events(only_slug=slug)
+            events = self.events_of(slug)
             found = {**events.ceremonies, **files}
             issues = [*events.issues, *rejected]
+            searched = "; ".join(
+                f"{event.slug}={event.event_id}, "
+                + str(
+                    local_event_file(
+                        event, self.locations.award_events_dir, self.locations.cache_dir
+                    )
+                    or "not downloaded"
+                )
+                for event in events.events
+                if event.slug == slug
+            )
+        concerning = [i for i in issues if slug in str(i) or "FESTIVAL_" in str(i)]
+        return found, concerning, searched
+
+    def ceremony(self, partition_key: str) -> Ceremony:
+        found, rejected, searched = self.source_of(partition_key)
         if partition_key not in found:
-            hint = "; ".join(str(i) for i in issues if slug in i.location)
+            hint = "; ".join(str(issue) for issue in rejected)
             raise SourceError(
                 f"no source has a ceremony with partition key {partition_key!r}"
+                + (f" (searched: {searched})" if searched else "")
                 + (f" (rejected: {hint})" if hint else "")
             )
         return found[partition_key]
+
+    def rejected_beside(self, partition_key: str) -> list[SourceIssue]:
+        """What was rejected of the key's festival (a ceremony file, an award event's year, a
+        setting), though the ceremony itself was read: its own malformed rows are not here."""
+        if partition_key.startswith(f"{FESTIVAL.slug}-"):
+            return [issue for issue in self.oscars.issues if issue.location == "oscars.csv"]
+        _, rejected, _ = self.source_of(partition_key)
+        return rejected
 
     def latest_by_festival(self) -> dict[str, str]:
         """The partition key of each festival's latest ceremony."""

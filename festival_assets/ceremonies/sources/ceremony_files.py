@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from festival_assets.ceremonies.sources.model import (
     Nominee,
     SourceError,
     SourceIssue,
+    UnstorableText,
 )
 from festival_assets.ceremonies.sources.oscars import (
     COMPANY_ID,
@@ -98,13 +100,34 @@ def same_ceremony(one: Ceremony, other: Ceremony) -> bool:
 
 
 def parse_ceremony_file(path: Path) -> Ceremony:
+    """The ceremony of a file; one whose text holds a NUL byte (written `\\u0000` in JSON)
+    is unreadable, naming where."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidCeremonyFile(f"cannot be read: {error}") from None
     except json.JSONDecodeError as error:
         raise InvalidCeremonyFile(f"is not JSON: {error}") from None
-    return parse_ceremony(document)
+    issues = tuple(
+        SourceIssue.from_error(path.name, UnstorableText(field)) for field in nul_fields(document)
+    )
+    return replace(parse_ceremony(document), issues=issues)
+
+
+def nul_fields(value: Any, path: str = "") -> Iterator[str]:
+    """Where the document holds a NUL byte, as paths such as `nominations[3].films[0].title`."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from nul_fields(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                yield f"{path} key {key!r}".strip()
+            else:
+                yield from nul_fields(item, f"{path}.{key}" if path else key)
 
 
 def parse_ceremony(document: Any) -> Ceremony:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Set
+from collections import defaultdict
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from festival_assets.ceremonies.sources.model import (
     Nomination,
     SourceError,
     SourceIssue,
+    UnstorableText,
 )
 from festival_assets.ceremonies.sources.oscars import FILM_ID
 
@@ -229,7 +231,7 @@ def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
     festival = Festival(event.slug, event.name or heading(text) or event.slug)
     source = source_name(event)
     try:
-        document = yaml.load(text, Loader=LOADER)
+        root, document = load_yaml(text)
     except yaml.YAMLError as error:
         message = " ".join(str(error).split())
         return ParsedEvent(festival, (), (SourceIssue(source, f"is not valid YAML: {message}"),))
@@ -237,6 +239,7 @@ def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
         return ParsedEvent(
             festival, (), (SourceIssue(source, f"is {kind(document)}, not a mapping of years"),)
         )
+    unstorable = unstorable_by_year(root, source)
     ceremonies: list[Ceremony] = []
     issues: list[SourceIssue] = []
     for key, awards in document.items():
@@ -248,12 +251,59 @@ def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
             issues.append(SourceIssue(where, f"is {kind(awards)}, not a mapping of awards"))
             continue
         ceremony = parse_year(festival, int(key), awards, where)
+        ceremony = replace(ceremony, issues=(*unstorable.get(key, ()), *ceremony.issues))
         if ceremony.nominations:
             ceremonies.append(ceremony)
         else:
             issues += [*ceremony.issues, SourceIssue(where, "has no nominations")]
     ceremonies.sort(key=lambda ceremony: ceremony.year)
     return ParsedEvent(festival, tuple(ceremonies), tuple(issues))
+
+
+def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document and its node tree, which knows the line of every key and value."""
+    loader = LOADER(text)
+    try:
+        root = loader.get_single_node()
+        return root, None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+def unstorable_by_year(root: yaml.Node | None, source: str) -> dict[str, list[SourceIssue]]:
+    """For each year, a fatal issue for every key or value under it that holds a NUL byte,
+    naming its line and its path."""
+    found: dict[str, list[SourceIssue]] = defaultdict(list)
+    for path, line in nul_scalars(root, (), set()):
+        issue = SourceIssue.from_error(f"{source} line {line}", UnstorableText(" > ".join(path)))
+        found[path[0]].append(issue)
+    return found
+
+
+def nul_scalars(
+    node: yaml.Node | None, path: tuple[str, ...], seen: set[int]
+) -> Iterator[tuple[tuple[str, ...], int]]:
+    """The path and line of every scalar under `node` that holds a NUL byte (written as an
+    escape such as `"\\0"`: YAML refuses the raw byte). What is under such a key is not
+    searched; `seen` holds the nodes searched already, since aliases may share or nest them."""
+    if node is None or id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if "\x00" in node.value:
+            yield path, node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value, start=1):
+            yield from nul_scalars(item, (*path, f"element {position}"), seen)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            # Only text keys are read (as years, awards and categories).
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            if "\x00" in key.value:
+                yield (*path, repr(key.value)), key.start_mark.line + 1
+            else:
+                yield from nul_scalars(value, (*path, key.value), seen)
 
 
 def heading(text: str) -> str | None:

@@ -8,17 +8,34 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+# A source broken throughout would otherwise make a reason as long as the source.
+SHOWN_ISSUES = 3
+
 
 class SourceError(Exception):
     """A ceremony source cannot be read at all (missing file, bad checksum, unknown ceremony)."""
 
 
+class UnstorableText(ValueError):
+    """A field holding a NUL byte. PostgreSQL cannot store one in text, so such a field makes
+    its ceremony unreadable on every database, instead of being skipped as a malformed part."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} holds a NUL byte, which the database cannot store")
+
+
 @dataclass(frozen=True)
 class SourceIssue:
-    """A malformed part of a source that was skipped; the rest of the ceremony is imported."""
+    """A malformed part of a source. It is skipped and the rest of the ceremony imported, unless
+    the issue is `fatal`: then nothing of the ceremony is imported."""
 
     location: str
     message: str
+    fatal: bool = False
+
+    @classmethod
+    def from_error(cls, location: str, error: ValueError) -> SourceIssue:
+        return cls(location, str(error), fatal=isinstance(error, UnstorableText))
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -146,6 +163,15 @@ class Ceremony:
             digest.update(b"1" if nomination.won else b"0")
         return digest.hexdigest()[:16]
 
+    @property
+    def unreadable_reason(self) -> str | None:
+        """Why nothing of the ceremony may be imported (its fatal issues), or None."""
+        fatal = [str(issue) for issue in self.issues if issue.fatal]
+        if not fatal:
+            return None
+        more = f" and {len(fatal) - SHOWN_ISSUES} more" if len(fatal) > SHOWN_ISSUES else ""
+        return "; ".join(fatal[:SHOWN_ISSUES]) + more
+
 
 @dataclass(frozen=True)
 class UnreadableCeremony:
@@ -160,7 +186,12 @@ class ParsedCeremonies(dict[str, Ceremony | UnreadableCeremony]):
     gave."""
 
     def readable(self) -> list[Ceremony]:
-        return [c for c in self.values() if isinstance(c, Ceremony)]
+        return [c for c in self.values() if isinstance(c, Ceremony) and c.unreadable_reason is None]
 
     def unreadable(self) -> dict[str, str]:
-        return {key: c.reason for key, c in self.items() if isinstance(c, UnreadableCeremony)}
+        reasons = {}
+        for key, c in self.items():
+            reason = c.reason if isinstance(c, UnreadableCeremony) else c.unreadable_reason
+            if reason is not None:
+                reasons[key] = reason
+        return reasons

@@ -22,6 +22,7 @@ from festival_assets.ceremonies.sources.model import (
     Nominee,
     SourceError,
     SourceIssue,
+    UnstorableText,
 )
 
 PINNED_URL = (
@@ -169,13 +170,14 @@ def parse_dataset(lines: Iterable[str], source_name: str = "oscars.csv") -> Osca
         try:
             rows.append(parse_row(reader.line_num, values))
         except ValueError as error:
-            issue = SourceIssue(f"{source_name} line {reader.line_num}", str(error))
+            issue = SourceIssue.from_error(f"{source_name} line {reader.line_num}", error)
             number = values[0].strip()
             if number.isdigit():
                 ceremony_issues[int(number)].append(issue)
             else:
                 file_issues.append(issue)
-    # A row whose ceremony cannot be read may be any ceremony's: none of them is whole.
+    # A row whose ceremony cannot be read may be any ceremony's: none of them is whole (and
+    # none is readable when the row is fatal).
     for number in {row.ceremony_number for row in rows}:
         ceremony_issues[number].extend(file_issues)
     return OscarsDataset(
@@ -187,6 +189,8 @@ def parse_row(line: int, values: list[str]) -> ParsedRow:
     if len(values) > len(COLUMNS):
         raise ValueError(f"{len(values)} fields, at most {len(COLUMNS)} expected")
     for column, value in zip(COLUMNS, values, strict=False):
+        if "\x00" in value:
+            raise UnstorableText(column)
         if len(value) > MAX_FIELD:
             raise ValueError(f"{column} has {len(value):,} characters, more than {MAX_FIELD:,}")
         if not value.isascii() and not is_utf8(value):

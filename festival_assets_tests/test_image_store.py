@@ -1,12 +1,15 @@
 """Images: validated with Pillow before anything is stored, stored content-addressed with a
 thumbnail, bad ones recorded with their reason, missing or damaged files restored."""
 
+import csv
 import hashlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from dagster import AssetCheckKey, AssetSelection, ExecuteInProcessResult
 from PIL import Image
 from sqlalchemy import text
 
@@ -19,7 +22,13 @@ from festival_assets.images.files import (
     write_image_files,
 )
 from festival_assets.images.resources import ImageStorage
-from festival_assets_tests.conftest import Festival, check_results, metadata_of, tmdb_resources
+from festival_assets_tests.conftest import (
+    OSCARS_CSV,
+    Festival,
+    check_results,
+    metadata_of,
+    tmdb_resources,
+)
 
 MAX_PIXELS = 40_000_000
 
@@ -89,6 +98,24 @@ def expected_images(catalog: Catalog) -> set[str]:
         catalog.person(i)["profile_path"] for i in ceremony.person_names if catalog.knows(i)
     } | {catalog.movie(i)["poster_path"] for i in ceremony.film_titles if catalog.knows(i)}
     return {path for path in paths if path}
+
+
+def oscars_rows(partition: str) -> list[dict[str, str]]:
+    """The rows of oscars.csv of an Academy Awards ceremony, read with `csv` (the first
+    ceremony was held in 1929)."""
+    number = str(int(partition.removeprefix("oscars-")) - 1928)
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle, delimiter="\t") if row["Ceremony"] == number]
+
+
+def ceremony_image_paths(catalog: Catalog, partition: str) -> set[str]:
+    """The TMDb image paths of the people and films of an Academy Awards ceremony."""
+    people, films = set(), set()
+    for row in oscars_rows(partition):
+        people |= {i for i in (row["NomineeIds"] or "").split("|") if i.startswith("nm")}
+        films |= {i for i in (row["FilmId"] or "").split("|") if i.startswith("tt")}
+    records = [catalog.person(i) for i in people] + [catalog.movie(i) for i in films]
+    return {r.get("profile_path") or r.get("poster_path") for r in records if r} - {None}
 
 
 def stored_rows(festival: Festival) -> dict[str, dict[str, object]]:
@@ -177,3 +204,61 @@ def test_a_transient_error_is_retried_and_the_image_stored(
     tmdb_server.inject(rf"{victim}$", "reset")
     festival.materialize("oscars-2024", resources=tmdb_resources(tmdb_server, festival.home))
     assert stored_rows(festival)[victim.lstrip("/")]["status"] == "stored"
+
+
+IMAGES_CHECK = AssetCheckKey.from_user_string("images:images_valid_on_disk")
+RANGE = {
+    "dagster/asset_partition_range_start": "oscars-2023",
+    "dagster/asset_partition_range_end": "oscars-2024",
+}
+
+
+def metadata_by_partition(result: ExecuteInProcessResult, asset: str) -> dict[str, dict[str, Any]]:
+    return {
+        str(event.materialization.partition): {
+            name: value.value for name, value in event.materialization.metadata.items()
+        }
+        for event in result.get_asset_materialization_events()
+        if event.materialization.asset_key.to_user_string() == asset
+    }
+
+
+def check_by_partition(result: ExecuteInProcessResult) -> dict[str, Any]:
+    return {
+        str(evaluation.partition): evaluation
+        for evaluation in result.get_asset_check_evaluations()
+        if evaluation.asset_check_key == IMAGES_CHECK
+    }
+
+
+def test_each_ceremony_of_a_range_run_has_its_own_image_counts_and_check(
+    festival: Festival, tmdb_server: LocalTMDbServer, tmdb_catalog: Catalog
+) -> None:
+    resources = tmdb_resources(tmdb_server, festival.home)
+    result = festival.materialize(None, resources=resources, tags=RANGE)
+    wanted = {
+        key: ceremony_image_paths(tmdb_catalog, key) for key in ("oscars-2023", "oscars-2024")
+    }
+    assert len(wanted["oscars-2023"]) != len(wanted["oscars-2024"])
+    per_partition = metadata_by_partition(result, "images")
+    assert set(per_partition) == set(wanted)
+    for key, paths in wanted.items():
+        counts = per_partition[key]
+        assert counts["images_wanted"] == counts["images_stored"] == len(paths), key
+        assert counts["images_failed"] == counts["images_invalid"] == 0
+    assert tmdb_server.counts.images == len(wanted["oscars-2023"] | wanted["oscars-2024"])
+    assert all(evaluation.passed for evaluation in check_by_partition(result).values())
+
+    damaged = sorted(wanted["oscars-2024"] - wanted["oscars-2023"])[0]
+    path = Path(str(stored_rows(festival)[damaged.lstrip("/")]["path"]))
+    content = bytearray(path.read_bytes())
+    content[len(content) // 2] ^= 0xFF
+    path.write_bytes(bytes(content))
+    checked = festival.materialize(
+        None, resources=resources, tags=RANGE, selection=AssetSelection.checks(IMAGES_CHECK)
+    )
+    evaluations = check_by_partition(checked)
+    assert evaluations["oscars-2023"].passed
+    assert not evaluations["oscars-2024"].passed
+    details = evaluations["oscars-2024"].metadata["details"].value
+    assert f"{damaged}: {path} does not match its sha256" in details

@@ -2,11 +2,14 @@
 starts them, a ceremony is imported through the GraphQL API, and what the UI offers and shows
 is read back through GraphQL and seen in headless Chromium."""
 
+import csv
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dagster import DagsterRunStatus
@@ -14,7 +17,11 @@ from dagster_graphql import DagsterGraphQLClient
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from festival_assets.common.settings import ImportSettings
-from festival_assets_tests.conftest import expected_partition_count, project_environment
+from festival_assets_tests.conftest import (
+    OSCARS_CSV,
+    expected_partition_count,
+    project_environment,
+)
 from festival_assets_tests.dagster_services import (
     EMBEDDED_INSTANCE_YAML,
     JOB,
@@ -36,6 +43,8 @@ CHECKS = {
         "people_and_films_linked",
     ],
     "images": ["images_valid_on_disk"],
+    "people": ["tmdb_enrichment_coverage"],
+    "movies": ["tmdb_enrichment_coverage"],
 }
 SETTINGS_FIELDS = ["force_refresh_images", "force_update"]
 
@@ -382,7 +391,8 @@ def test_asset_graph_shows_the_five_assets_and_their_checks(
     expect(graph_node(page, "nominations")).to_contain_text("3 / 3 Passed")
     page.screenshot(path=tmp_path / "asset_graph.png")
 
-    expect(graph_node(page, "images")).to_contain_text("1 / 1 Passed")
+    for asset in ("images", "people", "movies"):
+        expect(graph_node(page, asset)).to_contain_text("1 / 1 Passed")
     for asset in ASSETS:
         expect(graph_node(page, asset)).to_have_count(1)
         expect(graph_node(page, asset)).to_contain_text(f"{expected_partition_count()} partitions")
@@ -428,3 +438,226 @@ def test_launchpad_describes_the_import_settings_fields(
         assert description
         expect(page.get_by_text(description)).to_be_visible()
     page.screenshot(path=tmp_path / "launchpad.png")
+
+
+# The 1st, 2nd and 3rd Academy Awards by `Ceremony` number in oscars.csv: the 2nd and the 3rd
+# were both held in 1930.
+BACKFILL_CEREMONIES = {"oscars-1929": 1, "oscars-1930": 2, "oscars-1930-2": 3}
+BACKFILL_TIMEOUT_SECONDS = 300
+BACKFILL_RUN_CONFIG_YAML = """resources:
+  import_settings:
+    config:
+      force_refresh_images: true
+"""
+CHECKED_ASSETS = ["nominations", "images"]
+COUNTED = ["nominations", "person_links", "film_links"]
+
+
+def counts_in_source(ceremony_number: int) -> dict[str, int]:
+    """What the `nominations` materialization of an Academy Awards ceremony counts, read from
+    oscars.csv: one nomination a row, and per row its distinct IMDb people (`nm…` ids among the
+    `|`-separated NomineeIds, a shared pseudonym naming several, comma-separated) and its
+    distinct IMDb titles (the `|`-separated FilmIds)."""
+    counts = dict.fromkeys(COUNTED, 0)
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["Ceremony"] != str(ceremony_number):
+                continue
+            nominee_ids = (row["NomineeIds"] or "").replace(",", "|").split("|")
+            film_ids = (row["FilmId"] or "").split("|")
+            counts["nominations"] += 1
+            counts["person_links"] += len(
+                {i.strip() for i in nominee_ids if i.strip().startswith("nm")}
+            )
+            counts["film_links"] += len({i.strip() for i in film_ids if i.strip()})
+    return counts
+
+
+def test_source_counts_give_the_known_oscars_2024_figures() -> None:
+    assert counts_in_source(96) == {"nominations": 140, "person_links": 241, "film_links": 120}
+
+
+BACKFILL_QUERY = """
+query Backfill($backfillId: String!) {
+  partitionBackfillOrError(backfillId: $backfillId) {
+    __typename
+    ... on PartitionBackfill {
+      status
+      partitionNames
+      runs(limit: 10) { runId status }
+    }
+  }
+}
+"""
+
+BACKFILL_FINISHED = {"COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED", "COMPLETED"}
+
+RUN_MATERIALIZATIONS_QUERY = """
+query RunMaterializations($runId: ID!) {
+  runOrError(runId: $runId) {
+    __typename
+    ... on Run {
+      assetMaterializations {
+        assetKey { path }
+        partition
+        metadataEntries { label ... on BoolMetadataEntry { boolValue } }
+      }
+    }
+  }
+}
+"""
+
+
+def launch_backfill_with_config(page: Page, ui: DagsterUI, tmp_path: Path) -> str:
+    """From the asset graph, as a user does: "Materialize all…", the ceremonies picked in the
+    partition selector, run config added in the dialog's config editor, "Launch backfill". The
+    id of the backfill, as the toast names it."""
+    page.goto(f"{ui.url}/locations/{LOCATION}/asset-groups/{GROUP}/lineage")
+    page.get_by_role("button", name="Materialize all…").click()
+    dialog = page.get_by_role("dialog").filter(has_text="Launch runs to materialize")
+    dialog.get_by_text("Select a partition or create one").click()
+    for partition in BACKFILL_CEREMONIES:
+        page.get_by_placeholder("Filter partitions").fill(partition)
+        page.get_by_role("menuitem").filter(has=page.get_by_title(partition, exact=True)).click()
+    # Closes the partition selector.
+    dialog.get_by_text("Launch runs to materialize").click()
+    expect(dialog).to_contain_text(f"{len(BACKFILL_CEREMONIES)} partitions")
+
+    dialog.get_by_text("Config", exact=True).click()
+    dialog.get_by_role("button", name="Add config").click()
+    editor = page.get_by_role("dialog").filter(has_text="Config Editor")
+    editor.locator(".CodeMirror").click()
+    # Typed keys would be indented again by the editor's auto-indent.
+    page.keyboard.insert_text(BACKFILL_RUN_CONFIG_YAML)
+    page.screenshot(path=tmp_path / "backfill_config_editor.png")
+    editor.get_by_role("button", name="Save config").click()
+    expect(dialog).to_contain_text("Config saved")
+    expect(dialog.locator(".CodeMirror")).to_contain_text("force_refresh_images: true")
+    page.screenshot(path=tmp_path / "backfill_dialog.png")
+
+    dialog.get_by_role("button", name="Launch backfill").click()
+    toast = page.get_by_text("Created backfill")
+    expect(toast).to_be_visible()
+    page.screenshot(path=tmp_path / "backfill_launched.png")
+    backfill_id = re.fullmatch(r"Created backfill\s+(\w+)", toast.inner_text().strip())
+    assert backfill_id, toast.inner_text()
+    return backfill_id[1]
+
+
+def wait_for_backfill(ui: DagsterUI, backfill_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + BACKFILL_TIMEOUT_SECONDS
+    while True:
+        backfill = ui.graphql(BACKFILL_QUERY, {"backfillId": backfill_id})[
+            "partitionBackfillOrError"
+        ]
+        assert backfill["__typename"] == "PartitionBackfill", backfill
+        if backfill["status"] in BACKFILL_FINISHED:
+            return backfill
+        assert time.monotonic() < deadline, f"backfill {backfill}\n{ui.log_tails()}"
+        time.sleep(2)
+
+
+def check_names(ui: DagsterUI, asset: str) -> list[str]:
+    node = ui.graphql(ASSET_CHECKS_QUERY, {"assetKey": {"path": [asset]}})["assetNodeOrError"]
+    assert node["__typename"] == "AssetNode", node
+    checks = node["assetChecksOrError"]
+    assert checks["__typename"] == "AssetChecks", checks
+    names = [check["name"] for check in checks["checks"]]
+    assert names, f"{asset} has no checks"
+    return names
+
+
+def metadata_value(page: Page, label: str) -> Locator:
+    """The value cell of a metadata entry of the event the page shows."""
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=label, exact=True))
+    return row.get_by_role("cell").nth(1)
+
+
+@pytest.mark.browser
+def test_backfill_with_config_records_each_ceremony_on_its_own(
+    dagster_ui: DagsterUI, page: Page, tmp_path: Path
+) -> None:
+    backfill_id = launch_backfill_with_config(page, dagster_ui, tmp_path)
+
+    backfill = wait_for_backfill(dagster_ui, backfill_id)
+    assert backfill["status"] == "COMPLETED_SUCCESS", f"{backfill}\n{dagster_ui.log_tails()}"
+    assert sorted(backfill["partitionNames"]) == sorted(BACKFILL_CEREMONIES)
+    # The single-run backfill policy: one run imports every ceremony of the backfill.
+    [run] = backfill["runs"]
+    assert run["status"] == "SUCCESS", run
+    run_id = run["runId"]
+
+    materializations = dagster_ui.graphql(RUN_MATERIALIZATIONS_QUERY, {"runId": run_id})[
+        "runOrError"
+    ]["assetMaterializations"]
+    assert sorted((m["assetKey"]["path"][0], m["partition"]) for m in materializations) == sorted(
+        (asset, partition) for asset in ASSETS for partition in BACKFILL_CEREMONIES
+    )
+    for materialization in materializations:
+        settings = {
+            entry["label"]: entry.get("boolValue") for entry in materialization["metadataEntries"]
+        }
+        assert settings.get("force_refresh_images") is True, materialization
+
+    checks = {asset: check_names(dagster_ui, asset) for asset in CHECKED_ASSETS}
+    for partition, ceremony_number in BACKFILL_CEREMONIES.items():
+        expected = counts_in_source(ceremony_number)
+        node = dagster_ui.graphql(
+            MATERIALIZATION_QUERY, {"assetKey": {"path": ["nominations"]}, "partition": partition}
+        )["assetNodeOrError"]
+        [materialization] = node["latestMaterializationByPartition"]
+        assert materialization["runId"] == run_id
+        assert materialization["partition"] == partition
+        entries = {entry["label"]: entry for entry in materialization["metadataEntries"]}
+        counts = {label: entries.get(label, {}).get("intValue") for label in COUNTED}
+        assert counts == expected, partition
+
+        for asset, names in checks.items():
+            for check_name in names:
+                executions = dagster_ui.graphql(
+                    CHECK_EXECUTIONS_QUERY,
+                    {
+                        "assetKey": {"path": [asset]},
+                        "checkName": check_name,
+                        "partition": partition,
+                    },
+                )["assetCheckExecutions"]
+                of_the_run = [e for e in executions if e["runId"] == run_id]
+                assert len(of_the_run) == 1, (partition, check_name, executions)
+                [execution] = of_the_run
+                assert execution["status"] == "SUCCEEDED", (partition, check_name, execution)
+                assert execution["partition"] == partition, (check_name, execution)
+                assert execution["evaluation"]["success"] is True, (check_name, execution)
+                assert execution["evaluation"]["partition"] == partition, (check_name, execution)
+                target = execution["evaluation"]["targetMaterialization"]
+                assert target["runId"] == run_id, (partition, check_name, execution)
+
+    for partition, ceremony_number in BACKFILL_CEREMONIES.items():
+        page.goto(f"{dagster_ui.url}/assets/nominations?view=events&partition={partition}")
+        expect(page.get_by_text("materialized in run").first).to_contain_text(
+            f"Partition {partition} materialized in run {run_id[:8]}"
+        )
+        for label, value in counts_in_source(ceremony_number).items():
+            expect(metadata_value(page, label)).to_have_text(str(value))
+        metadata_value(page, "nominations").scroll_into_view_if_needed()
+        page.screenshot(path=tmp_path / f"nominations_{partition}.png")
+
+    for asset, names in checks.items():
+        for check_name in names:
+            page.goto(f"{dagster_ui.url}/assets/{asset}?view=checks&checkDetail={check_name}")
+            page.locator("button[role=tab]", has_text="Partitions").click()
+            for partition in BACKFILL_CEREMONIES:
+                page.get_by_placeholder("Filter by partition…").fill(partition)
+                page.get_by_text(partition, exact=True).filter(visible=True).first.click()
+                # The partition's latest execution, beside the list of partitions.
+                detail = (
+                    page.locator("div")
+                    .filter(has=page.get_by_text("Latest execution", exact=True))
+                    .filter(has=page.get_by_title(partition, exact=True))
+                    .filter(has_not=page.get_by_placeholder("Filter by partition…"))
+                    .last
+                )
+                expect(detail.get_by_title(partition, exact=True)).to_be_visible()
+                expect(detail.get_by_text("Passed", exact=True)).to_be_visible()
+                expect(detail.get_by_role("link", name=run_id[:8])).to_be_visible()
+                page.screenshot(path=tmp_path / f"{asset}_{check_name}_{partition}.png")

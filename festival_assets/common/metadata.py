@@ -21,27 +21,25 @@ def counts_metadata(
 ) -> dict[str, Any]:
     """Each ceremony's counts go to the materialization of its own partition, so that a run
     over a range of ceremonies shows every partition with its own numbers. What the step
-    returns for all of them: the run's settings (so anyone can see what the step used), and a
-    table of the ceremonies when the run covers several."""
+    returns goes to every partition's materialization: the run's settings (so anyone can see
+    what the step used) and `extra`, what the step did as a whole. In a run over several
+    ceremonies, numbers of the whole step are no ceremony's own: they go in one `run_totals`
+    entry, which the UI does not plot over the partitions."""
     for partition_key, counts in per_ceremony.items():
         context.add_asset_metadata(dict(counts), asset_key=asset_key, partition_key=partition_key)
     metadata: dict[str, Any] = {**settings.as_metadata(), **(extra or {})}
-    if len(per_ceremony) > 1:
-        metadata["ceremonies_in_run"] = len(per_ceremony)
-        metadata["per_ceremony"] = MetadataValue.md(counts_table(per_ceremony))
-    return metadata
-
-
-def counts_table(per_ceremony: Mapping[str, Mapping[str, int]]) -> str:
-    columns = list(dict.fromkeys(name for counts in per_ceremony.values() for name in counts))
-    lines = [
-        "| ceremony | " + " | ".join(columns) + " |",
-        "|---" * (len(columns) + 1) + "|",
-    ]
-    for key, counts in per_ceremony.items():
-        values = " | ".join(str(counts.get(column, "")) for column in columns)
-        lines.append(f"| {key} | {values} |")
-    return "\n".join(lines)
+    if len(per_ceremony) <= 1:
+        return metadata
+    run_totals = {
+        name: value
+        for name, value in metadata.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    kept = {name: value for name, value in metadata.items() if name not in run_totals}
+    return {
+        **kept,
+        "run_totals": MetadataValue.json({"ceremonies": len(per_ceremony), **run_totals}),
+    }
 
 
 def listing(problems: list[str]) -> dict[str, MetadataValue]:

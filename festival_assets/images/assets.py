@@ -1,6 +1,7 @@
 """Posters of the run's movies and profile photos of its people."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dagster import (
     AssetExecutionContext,
@@ -13,11 +14,12 @@ from dagster import (
 
 from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
+from festival_assets.common.metadata import SHOWN, counts_metadata
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.images.resources import ImageStorage
-from festival_assets.images.sync import sync_images
+from festival_assets.images.sync import ceremony_image_counts, sync_images
 
 IMAGES = AssetKey("images")
 
@@ -37,6 +39,15 @@ def imdb_ids_of(ceremonies: ParsedCeremonies) -> dict[str, set[str]]:
     }
 
 
+def write_errors_warning(write_errors: list[str], image_dir: Path) -> str:
+    shown = "; ".join(write_errors[:SHOWN])
+    more = f"; and {len(write_errors) - SHOWN} more" if len(write_errors) > SHOWN else ""
+    return (
+        f"{len(write_errors)} images could not be written to the image folder {image_dir} "
+        f"and are recorded as failed (the next run tries them again): {shown}{more}"
+    )
+
+
 @asset(
     **PARTITIONED,
     ins={"ceremony": AssetIn("ceremony")},
@@ -45,7 +56,8 @@ def imdb_ids_of(ceremonies: ParsedCeremonies) -> dict[str, set[str]]:
     description=(
         "Posters and profile photos named by TMDb, downloaded, validated with Pillow and stored "
         "content-addressed with thumbnails. Stored images are kept unless force_refresh_images "
-        "is set; a bad image is recorded with its reason, never stored."
+        "is set; a bad image, or one the image folder could not take, is recorded with its "
+        "reason, never stored."
     ),
 )
 def images(
@@ -56,8 +68,9 @@ def images(
     import_settings: ImportSettings,
 ) -> MaterializeResult:
     settings = image_storage.settings()
+    engine = database.engine()
     counts = sync_images(
-        database.engine(),
+        engine,
         imdb_ids_of(ceremony),
         settings,
         force_refresh=import_settings.force_refresh_images,
@@ -67,10 +80,24 @@ def images(
     )
     if counts.wanted == 0:
         context.log.info("no image to fetch: no person or movie of the run has a TMDb image path")
+    if counts.write_errors:
+        context.log.warning(write_errors_warning(counts.write_errors, settings.image_dir))
+    not_downloaded = counts.outcomes["failed"] - len(counts.write_errors)
+    if not_downloaded:
+        context.log.warning(
+            f"{not_downloaded} images could not be downloaded from TMDB_IMAGE_URL "
+            f"{settings.image_url}; stored copies were kept, and the next run tries again"
+        )
+    per_ceremony = {
+        source.partition_key: ceremony_image_counts(
+            engine, {kind.name: source.named_ids(kind.name) for kind in ENTITY_KINDS}
+        )
+        for source in ceremony.readable()
+    }
+    run_counts = {
+        **counts.as_metadata(),
+        "image_dir": MetadataValue.path(str(settings.image_dir)),
+    }
     return MaterializeResult(
-        metadata={
-            **counts.as_metadata(),
-            **import_settings.as_metadata(),
-            "image_dir": MetadataValue.path(str(settings.image_dir)),
-        }
+        metadata=counts_metadata(context, per_ceremony, import_settings, run_counts)
     )

@@ -1,4 +1,5 @@
-"""The asset check of `images`: every image recorded as stored is intact on disk."""
+"""The asset check of `images`: every image recorded as stored is intact on disk, and the image
+folder took every image it was given."""
 
 from collections.abc import Iterator
 
@@ -24,7 +25,8 @@ from festival_assets.images.sync import stored_image_problems
     partitions_def=ceremony_partitions,
     additional_ins={"ceremony": AssetIn("ceremony")},
     description=(
-        "Every image recorded as stored is on disk with its thumbnail, matching its sha256."
+        "Every image recorded as stored is on disk with its thumbnail, matching its sha256, "
+        "and no image of the ceremony failed because the image folder could not write it."
     ),
 )
 def images_valid_on_disk(

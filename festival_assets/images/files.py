@@ -1,16 +1,22 @@
 """Image files: download from the configured image host only, validate with Pillow before
-anything is written, write content-addressed with a thumbnail, atomically."""
+anything is written, write content-addressed with a thumbnail, atomically, through partial
+files that never outlive their writer."""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import io
 import os
 import re
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 from PIL import Image, ImageFile
@@ -31,6 +37,24 @@ class InvalidImage(Exception):
 
 class DownloadFailed(Exception):
     """The image could not be fetched (after retries)."""
+
+
+# How the error recorded for an image the image store could not write begins.
+WRITE_FAILED = "cannot write"
+
+
+class WriteFailed(Exception):
+    """A file of the image could not be written (a full disk, a file where a folder should be,
+    no permission); the message names the file and the OS error."""
+
+
+class ImageDirUnusable(Exception):
+    """No file can be written in the image folder at all; the message says why."""
+
+
+# Partial files live in a folder of their own, so that finding those of killed writers never
+# means walking every stored image.
+PARTIAL_DIR = "partial"
 
 
 @dataclass(frozen=True)
@@ -105,16 +129,16 @@ def validate_image(content: bytes, *, max_pixels: int) -> ValidImage:
 
 def write_image_files(image: ValidImage, image_dir: Path, thumbnail_px: int) -> StoredImage:
     """Write the image and its thumbnail under names made of the content's sha256, each through
-    a temporary file and a rename, so a reader never sees half a file."""
+    a partial file and a rename, so a reader never sees half a file."""
     extension = EXTENSIONS[image.format]
     path = image_dir / image.sha256[:2] / f"{image.sha256}.{extension}"
     thumbnail_path = image_dir / "thumbnails" / image.sha256[:2] / f"{image.sha256}.jpg"
-    write_atomically(path, image.content)
+    write_atomically(path, image.content, image_dir)
     thumbnail = image.pixels.copy()
     thumbnail.thumbnail((thumbnail_px, thumbnail_px))
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="JPEG", quality=85)
-    write_atomically(thumbnail_path, buffer.getvalue())
+    write_atomically(thumbnail_path, buffer.getvalue(), image_dir)
     return StoredImage(
         sha256=image.sha256,
         path=path,
@@ -126,13 +150,117 @@ def write_image_files(image: ValidImage, image_dir: Path, thumbnail_px: int) -> 
     )
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(handle.name, path)
+def write_atomically(path: Path, content: bytes, image_dir: Path) -> None:
+    """Write `content` to a partial file of `image_dir`, then rename it to `path`; the partial
+    file is gone whatever happens. Raises `WriteFailed`."""
+    try:
+        with partial_file(image_dir / PARTIAL_DIR, prefix=path.name) as (handle, partial):
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(partial, path)
+    except OSError as error:
+        raise WriteFailed(f"{WRITE_FAILED} {path}: {os_error_text(error, path)}") from None
+
+
+def os_error_text(error: OSError, path: Path) -> str:
+    """`No space left on device (ENOSPC)`, with the file the error is about when it is not
+    `path` (`File exists (EEXIST) at /images/ab`: a file where a folder should be)."""
+    code = errno.errorcode.get(error.errno or 0)
+    text = f"{error.strerror} ({code})" if error.strerror and code else str(error)
+    if error.filename is not None and str(error.filename) != str(path):
+        text += f" at {error.filename}"
+    return text
+
+
+@contextmanager
+def partial_file(partial_dir: Path, prefix: str) -> Iterator[tuple[BinaryIO, Path]]:
+    """A new file in `partial_dir`, locked by this process while it is open, and removed on the
+    way out unless it was renamed. The kernel releases the lock when its holder dies, so a
+    partial file whose lock can be taken is one no live writer will ever rename, whichever
+    process, run or host created it: see `remove_abandoned_partial_files`."""
+    partial_dir.mkdir(parents=True, exist_ok=True)
+    handle, partial = locked_new_file(partial_dir, prefix)
+    try:
+        yield handle, partial
+    finally:
+        try:
+            partial.unlink(missing_ok=True)
+        finally:
+            handle.close()
+
+
+def locked_new_file(partial_dir: Path, prefix: str) -> tuple[BinaryIO, Path]:
+    """Create and lock a new partial file. A remover may take the lock of the new file between
+    its creation and its locking, and remove it: then the name no longer leads to the locked
+    file, and another one is created."""
+    while True:
+        descriptor, name = tempfile.mkstemp(dir=partial_dir, prefix=f"{prefix}.", suffix=".part")
+        handle = os.fdopen(descriptor, "wb")
+        try:
+            # flock, not fcntl: a record lock belongs to the whole process, so a remover on
+            # another thread of the writer's process would be granted it.
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            if names_file(Path(name), descriptor):
+                return handle, Path(name)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            handle.close()
+            raise
+        handle.close()
+
+
+def names_file(path: Path, descriptor: int) -> bool:
+    """`path` leads to the open file `descriptor`."""
+    try:
+        return os.path.samestat(path.stat(), os.fstat(descriptor))
+    except FileNotFoundError:
+        return False
+
+
+def remove_abandoned_partial_files(image_dir: Path) -> list[Path]:
+    """Remove the partial files of writers that died before renaming them (a killed run), and
+    only those: a live writer holds the lock of its partial file until the file is renamed or
+    removed. Each is removed while its lock is held here, which a writer that has just created
+    it sees (see `locked_new_file`)."""
+    try:
+        candidates = sorted((image_dir / PARTIAL_DIR).glob("*.part"))
+    except OSError:
+        return []
+    return [path for path in candidates if remove_if_abandoned(path)]
+
+
+def remove_if_abandoned(path: Path) -> bool:
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Renamed meanwhile by the writer that held it: a stored image now, not a partial file.
+        if not names_file(path, descriptor):
+            return False
+        path.unlink()
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def check_image_dir(image_dir: Path) -> None:
+    """Make sure files can be written in the image folder: create it if need be, then create
+    and remove a partial file in it. Raises `ImageDirUnusable`."""
+    try:
+        if image_dir.exists() and not image_dir.is_dir():
+            raise ImageDirUnusable("it is a file, not a folder")
+        with partial_file(image_dir / PARTIAL_DIR, prefix="probe"):
+            pass
+    except OSError as error:
+        raise ImageDirUnusable(
+            f"no file can be written in it: {os_error_text(error, image_dir)}"
+        ) from None
 
 
 def file_matches(path: str | None, sha256: str | None) -> bool:

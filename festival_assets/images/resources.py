@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, Failure, MetadataValue
 from pydantic import Field
 
 from festival_assets.common.http import RetryPolicy
 from festival_assets.common.settings import festival_home
+from festival_assets.images.files import ImageDirUnusable, check_image_dir
 from festival_assets.images.sync import ImageSettings
 
 DEFAULT_TMDB_IMAGE_URL = "https://image.tmdb.org/t/p"
@@ -36,10 +37,24 @@ class ImageStorage(ConfigurableResource):
     max_retries: int = Field(default=4, description="Retries of a download that failed.")
 
     def settings(self) -> ImageSettings:
-        image_dir = self.image_dir or os.environ.get("FESTIVAL_IMAGE_DIR")
+        """What the downloads of a step need, once the image folder is known to be usable: a
+        folder where no file can be written is a configuration error, which fails the step at
+        once, without retries, before any download."""
+        image_dir = self.image_folder()
+        try:
+            check_image_dir(image_dir)
+        except ImageDirUnusable as error:
+            raise Failure(
+                description=(
+                    f"The image folder {image_dir} (FESTIVAL_IMAGE_DIR, or the image_dir of "
+                    f"image_storage) cannot be used: {error}. Point it at a writable folder."
+                ),
+                metadata={"image_dir": MetadataValue.path(str(image_dir))},
+                allow_retries=False,
+            ) from None
         return ImageSettings(
             image_url=self.image_url,
-            image_dir=Path(image_dir).expanduser() if image_dir else festival_home() / "images",
+            image_dir=image_dir,
             poster_size=self.poster_size,
             profile_size=self.profile_size,
             max_bytes=self.max_bytes,
@@ -48,6 +63,10 @@ class ImageStorage(ConfigurableResource):
             timeout=self.timeout_seconds,
             retry=RetryPolicy(max_retries=self.max_retries),
         )
+
+    def image_folder(self) -> Path:
+        image_dir = self.image_dir or os.environ.get("FESTIVAL_IMAGE_DIR")
+        return Path(image_dir).expanduser() if image_dir else festival_home() / "images"
 
     @classmethod
     def from_environment(cls) -> ImageStorage:

@@ -23,12 +23,15 @@ from festival_assets.db.models import ImageRow, natural_id
 from festival_assets.db.upsert import in_chunks, upsert, utcnow
 from festival_assets.images.files import (
     RETRIED_STATUSES,
+    WRITE_FAILED,
     DownloadFailed,
     InvalidImage,
     StoredImage,
+    WriteFailed,
     download,
     file_matches,
     image_url,
+    remove_abandoned_partial_files,
     validate_image,
     write_image_files,
 )
@@ -88,6 +91,11 @@ class ImageOutcome:
     error: str | None = None
 
 
+def not_written(status: str | None, error: str | None) -> bool:
+    """The image failed because the image store could not write it, not because of its host."""
+    return status == "failed" and (error or "").startswith(WRITE_FAILED)
+
+
 @dataclass
 class FetchPlan:
     todo: list[ImageTask] = field(default_factory=list)
@@ -104,21 +112,20 @@ class ImageCounts:
     downloaded_again: int = 0
     fetched_earlier_in_run: int = 0
     bytes: int = 0
+    # The errors of the images the image store could not write.
+    write_errors: list[str] = field(default_factory=list)
 
     def as_metadata(self) -> dict[str, int]:
-        """What the run downloaded and stored, the images fetched while the lookups went on
-        included (`images_fetched_during_lookups` says how many of them)."""
+        """What the run downloaded, the images fetched while the lookups went on included
+        (`images_fetched_during_lookups` says how many of them); what each ceremony has is
+        counted by `ceremony_image_counts`."""
         return {
-            "images_wanted": self.wanted,
             "images_up_to_date": self.up_to_date,
             "images_downloaded": sum(self.outcomes.values())
             - self.outcomes["failed"]
             + self.fetched_earlier_in_run,
-            "images_stored": self.outcomes["stored"] + self.fetched_earlier_in_run,
             "images_downloaded_again": self.downloaded_again,
             "images_fetched_during_lookups": self.fetched_earlier_in_run,
-            "images_invalid": self.outcomes["invalid"],
-            "images_failed": self.outcomes["failed"],
             "image_bytes": self.bytes,
         }
 
@@ -218,7 +225,17 @@ def url_or_none(task: ImageTask, settings: ImageSettings) -> str | None:
         return None
 
 
-CHECKED = ["id", "status", "source_url", "sha256", "path", "thumbnail_path", "bytes", "fetched_at"]
+CHECKED = [
+    "id",
+    "status",
+    "error",
+    "source_url",
+    "sha256",
+    "path",
+    "thumbnail_path",
+    "bytes",
+    "fetched_at",
+]
 
 
 def image_rows(engine: Engine, image_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
@@ -246,7 +263,7 @@ def fetch_image(
         stored = write_image_files(valid, settings.image_dir, settings.thumbnail_px)
     except InvalidImage as error:
         return ImageOutcome(task, url, "invalid", error=str(error))
-    except DownloadFailed as error:
+    except (DownloadFailed, WriteFailed) as error:
         return ImageOutcome(task, url, "failed", error=str(error))
     return ImageOutcome(task, url, "stored", stored=stored)
 
@@ -267,8 +284,9 @@ def image_session(settings: ImageSettings, concurrency: int) -> requests.Session
 class ImageDownloads:
     """Downloads on a pool of worker threads, fed as image paths become known (all at once by
     the `images` step, batch by batch while the TMDb lookups go on), with the outcomes
-    recorded every hundred images. Use as a context manager: leaving it waits for the
-    downloads that were started and records them."""
+    recorded every hundred images. Use as a context manager: entering it removes the partial
+    files of killed writers, leaving it waits for the downloads that were started and records
+    them."""
 
     def __init__(
         self,
@@ -290,9 +308,13 @@ class ImageDownloads:
         self.running: set[Future[ImageOutcome]] = set()
         self.finished: list[ImageOutcome] = []
         self.intact_ids: set[uuid.UUID] = set()
-        self.progress = Progress(log or (lambda _: None), "images", "downloaded", 0)
+        self.log = log or (lambda _: None)
+        self.progress = Progress(self.log, "images", "downloaded", 0)
 
     def __enter__(self) -> ImageDownloads:
+        removed = remove_abandoned_partial_files(self.settings.image_dir)
+        if removed:
+            self.log(f"images: removed {len(removed)} partial files left by killed writers")
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -345,6 +367,8 @@ class ImageDownloads:
 
     def count(self, outcome: ImageOutcome) -> None:
         self.counts.outcomes[outcome.status] += 1
+        if not_written(outcome.status, outcome.error):
+            self.counts.write_errors.append(str(outcome.error))
         if outcome.stored is not None:
             self.counts.bytes += outcome.stored.bytes
             if outcome.task.image_id in self.intact_ids:
@@ -433,20 +457,45 @@ def sync_images(
     return downloads.counts
 
 
+def recorded_images(
+    engine: Engine, imdb_ids: Mapping[str, Iterable[str]]
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many images TMDb names for these entities, and the rows recorded for them."""
+    tasks = wanted_images(engine, imdb_ids)
+    rows = image_rows(engine, [task.image_id for task in tasks])
+    return len(tasks), list(rows.values())
+
+
+def ceremony_image_counts(engine: Engine, imdb_ids: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """What is recorded for the images of one ceremony's people and movies: how many TMDb
+    names, how many of them are stored, invalid and failed, and how many of the failed the
+    image store could not write."""
+    wanted, rows = recorded_images(engine, imdb_ids)
+    statuses = Counter(row["status"] for row in rows)
+    return {
+        "images_wanted": wanted,
+        "images_stored": statuses["stored"],
+        "images_invalid": statuses["invalid"],
+        "images_failed": statuses["failed"],
+        "images_not_written": sum(not_written(row["status"], row["error"]) for row in rows),
+    }
+
+
 def stored_image_problems(
     engine: Engine, imdb_ids: Mapping[str, Iterable[str]]
 ) -> tuple[int, list[str]]:
-    """How many images of these entities are recorded as stored, and what is wrong with any of
-    them on disk: missing, not matching its sha256 (the bytes that were validated when they
-    were downloaded), no thumbnail."""
-    tasks = wanted_images(engine, imdb_ids)
-    rows = [
-        row
-        for row in image_rows(engine, [task.image_id for task in tasks]).values()
-        if row["status"] == "stored"
+    """How many images of these entities are recorded as stored, and what is wrong with the
+    image store for them: a stored image missing on disk, not matching its sha256 (the bytes
+    that were validated when they were downloaded), or without thumbnail; an image the store
+    could not write."""
+    _, rows = recorded_images(engine, imdb_ids)
+    stored = [row for row in rows if row["status"] == "stored"]
+    problems = [
+        f"{row['source_url']}: {row['error']}"
+        for row in rows
+        if not_written(row["status"], row["error"])
     ]
-    problems = []
-    for row in rows:
+    for row in stored:
         path = Path(row["path"])
         if not path.is_file():
             problems.append(f"{row['source_url']}: {path} is missing")
@@ -454,4 +503,4 @@ def stored_image_problems(
             problems.append(f"{row['source_url']}: {path} does not match its sha256")
         if not Path(row["thumbnail_path"] or "").is_file():
             problems.append(f"{row['source_url']}: the thumbnail is missing")
-    return len(rows), problems
+    return len(stored), problems

@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 partition="${1:-oscars-2024}"
 python=$(command -v python3.11 || command -v python3)
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e ".[dev]"
+.venv/bin/pip install -qq --upgrade pip
+.venv/bin/pip install -qq -e ".[dev]"
 
 export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"

@@ -107,3 +107,48 @@ def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
     instance.dispose()
 
     assert same_rows(environment["FESTIVAL_DATABASE_URL"], reference)
+
+
+def test_a_step_queued_as_its_slot_was_freed_gets_the_slot(tmp_path: Path) -> None:
+    """Dagster looks for a free slot, then queues the step: a slot freed between the two goes
+    to nobody. Here a slot held by a run that is not there is freed that way while the import
+    waits for it; the import must still get it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
+    environment = project_environment(home)
+    subprocess.run(
+        [DAGSTER, "instance", "concurrency", "set", "tmdb", "1"],
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    instance = DagsterInstance.from_config(str(home))
+    storage = instance.event_log_storage
+    storage.claim_concurrency_slot("tmdb", "elsewhere", "people_and_movies")
+    started = time.monotonic()
+    waiting = subprocess.Popen(
+        materialize_command("oscars-1929"),
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not [
+        step
+        for step in storage.get_concurrency_info("tmdb").pending_steps
+        if step.run_id != "elsewhere" and step.assigned_timestamp is None
+    ]:
+        assert waiting.poll() is None, waiting.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "the import never queued for the tmdb pool"
+        time.sleep(0.05)
+    # Freed as in the race: the slot and its holder's queue entry go, and nobody is assigned.
+    storage._free_concurrency_slots(run_id="elsewhere")
+    storage._remove_pending_steps(run_id="elsewhere")
+
+    _, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, stderr[-3000:]
+    assert time.monotonic() - started < 90
+    assert "free slot found beside 1 waiting steps" in stderr
+    instance.dispose()

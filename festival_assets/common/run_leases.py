@@ -1,4 +1,5 @@
-"""Runs whose process died are ended, so that nothing they held blocks the next import.
+"""Nothing a run holds or waits for blocks the next import: runs whose process died are ended,
+and a step left waiting beside a free pool slot is given it.
 
 A run killed with SIGKILL (or by the OOM killer, or a reboot) never reports its end: it stays
 STARTED, it counts against the run queue's limit, and the `tmdb` pool slot its step claimed is
@@ -12,6 +13,12 @@ with a lease file: a lease nobody holds belongs to a dead run, which is marked f
 concurrency slots are freed. Runs without a lease file (other machines, other projects) are left
 alone; the folder must be shared by every process that executes runs, like the rest of
 DAGSTER_HOME's storage.
+
+Dagster queues a step for a pool slot in two statements: it looks for a free slot, then adds the
+step to the queue. A slot freed between the two is handed to no one (the queue was empty when it
+was freed), and the step then waits beside the free slot until another slot is freed, which,
+with the `tmdb` pool at one slot and no other run, is never. The same watch hands such slots to
+the steps that wait.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 
 LEASE_FOLDER = "run_leases"
 WATCH_SECONDS = 10.0
@@ -113,8 +121,27 @@ def end_dead_runs(instance: DagsterInstance, log: Callable[[str], None]) -> list
     return ended
 
 
+def assign_stranded_slots(instance: DagsterInstance, log: Callable[[str], None]) -> list[str]:
+    """Give the free slots of every pool to the steps that wait for one while nobody else
+    will: the pools where that happened."""
+    storage = instance.event_log_storage
+    if not isinstance(storage, SqlEventLogStorage):
+        return []
+    assigned = []
+    for pool in sorted(storage.get_concurrency_keys()):
+        info = storage.get_concurrency_info(pool)
+        waiting = [step for step in info.pending_steps if step.assigned_timestamp is None]
+        taken = len(info.pending_steps) - len(waiting)
+        if waiting and info.slot_count > taken:
+            storage.assign_pending_steps([pool] * min(len(waiting), info.slot_count - taken))
+            log(f"pool {pool}: free slot found beside {len(waiting)} waiting steps; assigned")
+            assigned.append(pool)
+    return assigned
+
+
 class DeadRunWatch:
-    """While a run executes: its lease, and a thread ending dead runs every few seconds."""
+    """While a run executes: its lease, and a thread that every few seconds ends dead runs and
+    hands stranded pool slots to the steps that wait for them."""
 
     def __init__(
         self,
@@ -132,7 +159,7 @@ class DeadRunWatch:
 
     def start(self) -> None:
         self.lease.acquire()
-        end_dead_runs(self.instance, self.log)
+        self._look()
         self._thread.start()
 
     def stop(self) -> None:
@@ -144,6 +171,10 @@ class DeadRunWatch:
     def _watch(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                end_dead_runs(self.instance, self.log)
+                self._look()
             except Exception as error:  # the next round tries again; the run goes on
                 self.log(f"looking for dead runs failed: {type(error).__name__}: {error}")
+
+    def _look(self) -> None:
+        end_dead_runs(self.instance, self.log)
+        assign_stranded_slots(self.instance, self.log)

@@ -2,6 +2,7 @@
 starts them, and runs launched through the webserver's GraphQL API, so that they go through the
 instance's run queue and the daemon like runs launched from the UI."""
 
+import itertools
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The instance settings the project ships: embedded (SQLite under DAGSTER_HOME) and PostgreSQL.
@@ -182,3 +184,60 @@ def wait_for_runs(
                     statuses[run_id] = run["status"]
         time.sleep(1)
     return statuses
+
+
+def event_log_of(instance: DagsterInstance, run_ids: list[str]) -> list[Any]:
+    return [event for run_id in run_ids for event in instance.all_logs(run_id)]
+
+
+def step_intervals(events: list[Any], step_key: str) -> list[tuple[float, float]]:
+    """When each run executed the step: from its start to its success or failure."""
+    started: dict[str, float] = {}
+    intervals = []
+    for event in sorted(events, key=lambda event: event.timestamp):
+        dagster_event = event.dagster_event
+        if dagster_event is None or dagster_event.step_key != step_key:
+            continue
+        if dagster_event.event_type_value == "STEP_START":
+            started[event.run_id] = event.timestamp
+        elif dagster_event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            intervals.append((started.pop(event.run_id), event.timestamp))
+    return sorted(intervals)
+
+
+def overlapping(intervals: list[tuple[float, float]]) -> bool:
+    ordered = sorted(intervals)
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(ordered))
+
+
+def run_intervals(instance: DagsterInstance, run_ids: list[str]) -> list[tuple[float, float]]:
+    records = instance.get_run_records(RunsFilter(run_ids=run_ids))
+    return [(record.start_time, record.end_time) for record in records]
+
+
+def failed_checks(events: list[Any]) -> list[str]:
+    return [
+        f"{event.run_id[:8]} {evaluation.asset_check_key.to_user_string()} {evaluation.partition}"
+        for event in events
+        if event.dagster_event is not None
+        and event.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not (evaluation := event.dagster_event.asset_check_evaluation_data).passed
+    ]
+
+
+def assert_ran_together(home: Path, run_ids: list[str]) -> None:
+    """From the event log of the instance in `home`: the runs overlapped in time; their TMDb
+    steps, in the `tmdb` pool of one slot, never did; no step was retried (a retry after
+    "database is locked" would hide a collision); every asset check passed."""
+    instance = DagsterInstance.from_config(str(home))
+    try:
+        events = event_log_of(instance, run_ids)
+        assert overlapping(run_intervals(instance, run_ids)), "the runs never overlapped"
+        tmdb_steps = step_intervals(events, "people_and_movies")
+        assert len(tmdb_steps) == len(run_ids)
+        assert not overlapping(tmdb_steps), "two steps of the tmdb pool ran at once"
+        assert failed_checks(events) == []
+        retried = [e for e in events if e.dagster_event_type == DagsterEventType.STEP_UP_FOR_RETRY]
+        assert not retried
+    finally:
+        instance.dispose()

@@ -1,7 +1,6 @@
 """Overlapping runs, each in a process of its own, never duplicate, lose or unlink anything:
 on PostgreSQL (application database and Dagster's storage) and on the embedded SQLite."""
 
-import itertools
 import shutil
 import signal
 import subprocess
@@ -9,10 +8,8 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from dagster import DagsterEventType, DagsterInstance, RunsFilter
 from sqlalchemy import create_engine, text
 
 from festival_assets.db.models import VERSION_TABLE
@@ -27,6 +24,7 @@ from festival_assets_tests.conftest import (
 from festival_assets_tests.dagster_services import (
     EMBEDDED_INSTANCE_YAML,
     POSTGRES_INSTANCE_YAML,
+    assert_ran_together,
     dagster_services,
     launch_import,
     wait_for_runs,
@@ -165,45 +163,6 @@ def second_postgres_url(postgres_url: str) -> str:
     return create_engine(postgres_url).url.set(database=name).render_as_string(hide_password=False)
 
 
-def event_log_of(instance: DagsterInstance, run_ids: list[str]) -> list[Any]:
-    return [event for run_id in run_ids for event in instance.all_logs(run_id)]
-
-
-def step_intervals(events: list[Any], step_key: str) -> list[tuple[float, float]]:
-    """When each run executed the step: from its start to its success or failure."""
-    started: dict[str, float] = {}
-    intervals = []
-    for event in sorted(events, key=lambda event: event.timestamp):
-        dagster_event = event.dagster_event
-        if dagster_event is None or dagster_event.step_key != step_key:
-            continue
-        if dagster_event.event_type_value == "STEP_START":
-            started[event.run_id] = event.timestamp
-        elif dagster_event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-            intervals.append((started.pop(event.run_id), event.timestamp))
-    return sorted(intervals)
-
-
-def overlapping(intervals: list[tuple[float, float]]) -> bool:
-    ordered = sorted(intervals)
-    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(ordered))
-
-
-def run_intervals(instance: DagsterInstance, run_ids: list[str]) -> list[tuple[float, float]]:
-    records = instance.get_run_records(RunsFilter(run_ids=run_ids))
-    return [(record.start_time, record.end_time) for record in records]
-
-
-def failed_checks(events: list[Any]) -> list[str]:
-    return [
-        f"{event.run_id[:8]} {evaluation.asset_check_key.to_user_string()} {evaluation.partition}"
-        for event in events
-        if event.dagster_event is not None
-        and event.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
-        and not (evaluation := event.dagster_event.asset_check_evaluation_data).passed
-    ]
-
-
 def import_through_the_queue(
     home: Path, environment: dict[str, str], partitions: list[str]
 ) -> None:
@@ -215,18 +174,7 @@ def import_through_the_queue(
         statuses = wait_for_runs(services, run_ids)
         log_tails = services.log_tails()
     assert set(statuses.values()) == {"SUCCESS"}, f"{statuses}\n{log_tails}"
-    instance = DagsterInstance.from_config(str(home))
-    try:
-        events = event_log_of(instance, run_ids)
-        assert overlapping(run_intervals(instance, run_ids)), "the runs never overlapped"
-        tmdb_steps = step_intervals(events, "people_and_movies")
-        assert len(tmdb_steps) == len(run_ids)
-        assert not overlapping(tmdb_steps), "two steps of the tmdb pool ran at once"
-        assert failed_checks(events) == []
-        # A step retried after "database is locked" would hide the collision.
-        assert not [e for e in events if e.dagster_event_type == DagsterEventType.STEP_UP_FOR_RETRY]
-    finally:
-        instance.dispose()
+    assert_ran_together(home, run_ids)
 
 
 def test_overlapping_runs_on_postgres_equal_a_sequential_import(
@@ -263,19 +211,6 @@ def drop_database(url: str) -> None:
         )
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
-
-
-def test_overlapping_runs_on_sqlite_never_find_the_database_locked(
-    festival: Festival, tmdb_server: LocalTMDbServer, tmp_path: Path
-) -> None:
-    database_url = f"sqlite:///{tmp_path / 'concurrent.db'}"
-    home = tmp_path / "home"
-    environment = queue_environment(home, database_url, tmdb_server, None)
-    import_through_the_queue(home, environment, THREE)
-    assert_one_schema_version(database_url)
-    reference = f"sqlite:///{tmp_path / 'sequential.db'}"
-    import_in_process(festival, tmdb_server, reference, tmp_path / "images", THREE)
-    assert same_rows(database_url, reference)
 
 
 def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> None:

@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 partition="${1:-oscars-2024}"
 python=$(command -v python3.11 || command -v python3)
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/pip install -qq --upgrade pip
-.venv/bin/pip install -qq -e ".[dev]"
+# Installed once, and again when pyproject.toml changes.
+installed=$(ls -d .venv/lib/python3*/site-packages/festival_assets-*.dist-info 2> /dev/null || true)
+if [ -z "$installed" ] || [ pyproject.toml -nt "$installed" ]; then
+  .venv/bin/pip install -qq --upgrade pip
+  .venv/bin/pip install -qq -e ".[dev]"
+fi
 
 export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"

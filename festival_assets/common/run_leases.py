@@ -34,7 +34,7 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 
 LEASE_FOLDER = "run_leases"
-WATCH_SECONDS = 10.0
+WATCH_SECONDS = 5.0
 
 
 def lease_folder(instance: DagsterInstance) -> Path:

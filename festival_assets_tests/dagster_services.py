@@ -30,6 +30,12 @@ REPOSITORY_SELECTOR = {"repositoryLocationName": LOCATION, "repositoryName": REP
 JOB_SELECTOR = {**REPOSITORY_SELECTOR, "pipelineName": JOB}
 
 STARTUP_TIMEOUT_SECONDS = 180
+SET_UP_INSTANCE = (
+    "from dagster import DagsterInstance\n"
+    "with DagsterInstance.get() as instance:\n"
+    "    instance.upgrade()\n"
+    "    instance.event_log_storage.set_concurrency_slots('tmdb', 1)\n"
+)
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 
 
@@ -104,10 +110,11 @@ def dagster_services(
     """The webserver and the daemon over `home`, whose dagster.yaml the caller has put there."""
     # Set up once before both start, as a deployment does: they would otherwise create
     # Dagster's tables at the same moment and collide.
-    for setup in (["instance", "migrate"], ["instance", "concurrency", "set", "tmdb", "1"]):
-        subprocess.run(
-            [str(BIN / "dagster"), *setup], env=environment, check=True, capture_output=True
-        )
+    # (What `dagster instance migrate` and `dagster instance concurrency set tmdb 1` do, in one
+    # process instead of two.)
+    subprocess.run(
+        [sys.executable, "-c", SET_UP_INSTANCE], env=environment, check=True, capture_output=True
+    )
     workspace = str(PROJECT_ROOT / "workspace.yaml")
     port = free_port()
     services = DagsterServices(

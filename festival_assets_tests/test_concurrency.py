@@ -30,7 +30,7 @@ from festival_assets_tests.dagster_services import (
     wait_for_runs,
 )
 
-THREE = [f"oscars-{year}" for year in range(2022, 2025)]
+TWO = ["oscars-2023", "oscars-2024"]
 
 
 def process_environment(
@@ -185,15 +185,15 @@ def test_overlapping_runs_on_postgres_equal_a_sequential_import(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Two runs of every ceremony: runs of the same ceremony overlap too.
-    partitions = THREE * 2
+    # Two runs of each ceremony: runs of the same ceremony overlap too.
+    partitions = TWO * 2
     home = tmp_path / "home"
     environment = queue_environment(home, postgres_url, tmdb_server, postgres_url)
     monkeypatch.setenv("DAGSTER_PG_URL", postgres_url)
     import_through_the_queue(home, environment, partitions)
     assert_one_schema_version(postgres_url)
     try:
-        import_in_process(festival, tmdb_server, second_postgres_url, tmp_path / "images", THREE)
+        import_in_process(festival, tmdb_server, second_postgres_url, tmp_path / "images", TWO)
         assert same_rows(postgres_url, second_postgres_url)
     finally:
         drop_database(second_postgres_url)

@@ -50,13 +50,8 @@ def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
         environment = project_environment(home, server=server, image_dir=tmp_path / "images")
         # Slow enough that the TMDb step is still running when it is killed.
         environment["TMDB_REQUESTS_PER_SECOND"] = "20"
-        subprocess.run(
-            [DAGSTER, "instance", "concurrency", "set", "tmdb", "1"],
-            env=environment,
-            check=True,
-            capture_output=True,
-        )
         instance = DagsterInstance.from_config(str(home))
+        instance.event_log_storage.set_concurrency_slots("tmdb", 1)
         killed = subprocess.Popen(
             materialize_command(PARTITION),
             env=environment,
@@ -117,14 +112,9 @@ def test_a_step_queued_as_its_slot_was_freed_gets_the_slot(tmp_path: Path) -> No
     home.mkdir()
     shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
     environment = project_environment(home)
-    subprocess.run(
-        [DAGSTER, "instance", "concurrency", "set", "tmdb", "1"],
-        env=environment,
-        check=True,
-        capture_output=True,
-    )
     instance = DagsterInstance.from_config(str(home))
     storage = instance.event_log_storage
+    storage.set_concurrency_slots("tmdb", 1)
     storage.claim_concurrency_slot("tmdb", "elsewhere", "people_and_movies")
     started = time.monotonic()
     waiting = subprocess.Popen(

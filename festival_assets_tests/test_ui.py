@@ -158,6 +158,13 @@ query AssetChecks($assetKey: AssetKeyInput!) {
 """
 
 
+def check_executions(
+    ui: DagsterUI, asset: str, check_name: str, partition: str
+) -> list[dict[str, Any]]:
+    asked = {"assetKey": {"path": [asset]}, "checkName": check_name, "partition": partition}
+    return ui.graphql(CHECK_EXECUTIONS_QUERY, asked)["assetCheckExecutions"]
+
+
 def test_every_asset_check_passed_for_the_run(dagster_ui: DagsterUI) -> None:
     for asset, check_names in CHECKS.items():
         node = dagster_ui.graphql(ASSET_CHECKS_QUERY, {"assetKey": {"path": [asset]}})
@@ -166,10 +173,7 @@ def test_every_asset_check_passed_for_the_run(dagster_ui: DagsterUI) -> None:
         assert all(check["description"] for check in checks), checks
 
         for check_name in check_names:
-            executions = dagster_ui.graphql(
-                CHECK_EXECUTIONS_QUERY,
-                {"assetKey": {"path": [asset]}, "checkName": check_name, "partition": PARTITION},
-            )["assetCheckExecutions"]
+            executions = check_executions(dagster_ui, asset, check_name, PARTITION)
             of_the_run = [e for e in executions if e["runId"] == dagster_ui.run_id]
             assert len(of_the_run) == 1, (check_name, executions)
             execution = of_the_run[0]
@@ -625,14 +629,7 @@ def test_backfill_with_config_records_each_ceremony_on_its_own(
 
         for asset, names in checks.items():
             for check_name in names:
-                executions = dagster_ui.graphql(
-                    CHECK_EXECUTIONS_QUERY,
-                    {
-                        "assetKey": {"path": [asset]},
-                        "checkName": check_name,
-                        "partition": partition,
-                    },
-                )["assetCheckExecutions"]
+                executions = check_executions(dagster_ui, asset, check_name, partition)
                 of_the_run = [e for e in executions if e["runId"] == run_id]
                 assert len(of_the_run) == 1, (partition, check_name, executions)
                 [execution] = of_the_run
@@ -690,13 +687,6 @@ def test_runs_launched_together_overlap_and_take_turns_in_the_tmdb_pool(
     for asset, check_names in CHECKS.items():
         for check_name in check_names:
             for partition in OVERLAPPING:
-                executions = dagster_ui.graphql(
-                    CHECK_EXECUTIONS_QUERY,
-                    {
-                        "assetKey": {"path": [asset]},
-                        "checkName": check_name,
-                        "partition": partition,
-                    },
-                )["assetCheckExecutions"]
+                executions = check_executions(dagster_ui, asset, check_name, partition)
                 ours = [e for e in executions if e["runId"] in run_ids]
                 assert [e["status"] for e in ours] == ["SUCCEEDED"], (asset, check_name, ours)

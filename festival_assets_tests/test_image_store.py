@@ -158,41 +158,42 @@ def test_every_image_of_the_ceremony_is_stored_once_and_kept(
         assert hashlib.sha256(path.read_bytes()).hexdigest() == restored[name]["sha256"]
 
 
-@pytest.mark.parametrize(
-    ("fault", "reason"),
-    [
-        ("image_html", "not an image"),
-        ("image_empty", "empty"),
-        ("image_truncated", "damaged"),
-        ("image_wrong_type", "not an image"),
-        ("image_bomb", "limit|bomb"),
-        ("image_huge_bytes", "bytes"),
-        ("500", "HTTP 500"),
-    ],
-)
-def test_a_bad_image_is_recorded_and_stores_nothing(
-    festival: Festival,
-    tmdb_server: LocalTMDbServer,
-    tmdb_catalog: Catalog,
-    fault: str,
-    reason: str,
+# Each fault of the server, the reason the image is recorded with, and its status.
+BAD_IMAGES = {
+    "image_html": ("not an image", "invalid"),
+    "image_empty": ("empty", "invalid"),
+    "image_truncated": ("damaged", "invalid"),
+    "image_wrong_type": ("not an image", "invalid"),
+    "image_bomb": ("limit|bomb", "invalid"),
+    "image_huge_bytes": ("bytes", "invalid"),
+    "500": ("HTTP 500", "failed"),
+}
+
+
+def test_bad_images_are_recorded_and_store_nothing(
+    festival: Festival, tmdb_server: LocalTMDbServer, tmdb_catalog: Catalog
 ) -> None:
-    victim = sorted(expected_images(tmdb_catalog))[0]
-    tmdb_server.inject(rf"{victim}$", fault, times=20)
+    """One import meets every kind of bad image, each on an image of its own."""
+    victims = dict(zip(BAD_IMAGES, sorted(expected_images(tmdb_catalog)), strict=False))
+    for fault, victim in victims.items():
+        tmdb_server.inject(rf"{victim}$", fault, times=20)
     resources = tmdb_resources(tmdb_server, festival.home)
     resources["image_storage"] = ImageStorage(
         image_url=tmdb_server.image_url, image_dir=str(festival.home / "images"), max_retries=1
     )
     result = festival.materialize("oscars-2024", resources=resources)
     assert result.success
-    row = stored_rows(festival)[victim.lstrip("/")]
-    assert row["status"] == ("failed" if fault == "500" else "invalid")
-    assert row["path"] is None and row["sha256"] is None
-    assert re.search(reason, str(row["error"])), row["error"]
+    rows = stored_rows(festival)
+    for fault, victim in victims.items():
+        reason, status = BAD_IMAGES[fault]
+        row = rows[victim.lstrip("/")]
+        assert row["status"] == status, (fault, row)
+        assert row["path"] is None and row["sha256"] is None, fault
+        assert re.search(reason, str(row["error"])), (fault, row["error"])
     stored = [p for p in (festival.home / "images").rglob("*.jpg") if "thumbnails" not in p.parts]
-    assert len(stored) == len(expected_images(tmdb_catalog)) - 1
+    assert len(stored) == len(expected_images(tmdb_catalog)) - len(victims)
     metadata = metadata_of(result, "images")
-    assert metadata["images_invalid"] + metadata["images_failed"] == 1
+    assert metadata["images_invalid"] + metadata["images_failed"] == len(victims)
     assert festival.count("nomination_people") == 241
 
 

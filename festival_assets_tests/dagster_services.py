@@ -30,6 +30,23 @@ REPOSITORY_SELECTOR = {"repositoryLocationName": LOCATION, "repositoryName": REP
 JOB_SELECTOR = {**REPOSITORY_SELECTOR, "pipelineName": JOB}
 
 STARTUP_TIMEOUT_SECONDS = 180
+
+
+def materialize_command(partition: str) -> list[str]:
+    """The README's import of one ceremony from the CLI."""
+    return [
+        str(BIN / "dagster"),
+        "asset",
+        "materialize",
+        "-m",
+        "festival_assets.definitions",
+        "--select",
+        "*",
+        "--partition",
+        partition,
+    ]
+
+
 SET_UP_INSTANCE = (
     "from dagster import DagsterInstance\n"
     "with DagsterInstance.get() as instance:\n"
@@ -103,6 +120,14 @@ def wait_until_serving(services: DagsterServices, webserver: subprocess.Popen[by
     raise AssertionError(f"dagster-webserver did not answer\n{services.log_tails()}")
 
 
+def set_up_instance(environment: dict[str, str]) -> None:
+    """What `dagster instance migrate` and `dagster instance concurrency set tmdb 1` do, in one
+    process instead of two, for the instance of the environment's DAGSTER_HOME."""
+    subprocess.run(
+        [sys.executable, "-c", SET_UP_INSTANCE], env=environment, check=True, capture_output=True
+    )
+
+
 @contextmanager
 def dagster_services(
     home: Path, environment: dict[str, str], logs: Path
@@ -110,11 +135,7 @@ def dagster_services(
     """The webserver and the daemon over `home`, whose dagster.yaml the caller has put there."""
     # Set up once before both start, as a deployment does: they would otherwise create
     # Dagster's tables at the same moment and collide.
-    # (What `dagster instance migrate` and `dagster instance concurrency set tmdb 1` do, in one
-    # process instead of two.)
-    subprocess.run(
-        [sys.executable, "-c", SET_UP_INSTANCE], env=environment, check=True, capture_output=True
-    )
+    set_up_instance(environment)
     workspace = str(PROJECT_ROOT / "workspace.yaml")
     port = free_port()
     services = DagsterServices(

@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -78,6 +79,7 @@ class Reference:
     server: LocalTMDbServer
     database: Path
     ceremony_dir: Path
+    not_tmdb_url: str
     snapshot: dict[str, list[tuple[Any, ...]]]
 
     def resources(self, database_url: str) -> dict[str, Any]:
@@ -127,9 +129,10 @@ def reference(
     (base / "home").mkdir()
     with (
         LocalTMDbServer(catalog=tmdb_catalog) as server,
+        not_tmdb() as not_tmdb_url,
         instance_for_test(temp_dir=str(base / "home")) as instance,
     ):
-        built = Reference(base, instance, server, database, ceremony_dir, {})
+        built = Reference(base, instance, server, database, ceremony_dir, not_tmdb_url, {})
         for partition in (OSCARS, FROM_FILE, FROM_EVENTS):
             result = built.materialize(partition, built.resources(f"sqlite:///{database}"))
             assert result.success, partition
@@ -263,15 +266,13 @@ class NotTMDb(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
+@contextmanager
 def not_tmdb() -> Iterator[str]:
+    """The API URL of a web server that is not TMDb."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), NotTMDb)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/3"
     server.shutdown()
-
-
-NOT_TMDB_URL: list[str] = []
 
 
 def image_dir_is_a_file(reference: Reference, folder: Path, _: pytest.MonkeyPatch) -> Any:
@@ -401,7 +402,7 @@ CASES: dict[str, Case] = {
     ),
     "TMDb URL of a server that is not TMDb": Case(
         OSCARS,
-        tmdb_at(lambda _: NOT_TMDB_URL[0]),
+        tmdb_at(lambda reference: reference.not_tmdb_url),
         ["TMDB_API_URL"],
         {"resources": {"import_settings": {"config": {"force_update": True}}}},
     ),
@@ -462,12 +463,10 @@ def reported(result: ExecuteInProcessResult, instance: DagsterInstance) -> str:
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_bad_input_is_named_and_costs_nothing_stored(
     reference: Reference,
-    not_tmdb: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     name: str,
 ) -> None:
-    NOT_TMDB_URL[:] = [not_tmdb]
     case = CASES[name]
     database = tmp_path / "festival.db"
     shutil.copy(reference.database, database)

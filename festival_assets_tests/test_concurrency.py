@@ -27,41 +27,19 @@ from festival_assets_tests.dagster_services import (
     assert_ran_together,
     dagster_services,
     launch_import,
+    set_up_instance,
     wait_for_runs,
 )
 
 TWO = ["oscars-2023", "oscars-2024"]
 
 
-def process_environment(
+def installation_environment(
     home: Path, database_url: str, server: LocalTMDbServer, dagster_pg_url: str | None
 ) -> dict[str, str]:
-    home.mkdir(parents=True, exist_ok=True)
-    if dagster_pg_url:
-        shutil.copy(POSTGRES_INSTANCE_YAML, home / "dagster.yaml")
-    environment = project_environment(
-        home, database_url=database_url, server=server, image_dir=home.parent / "images"
-    )
-    if dagster_pg_url:
-        environment["DAGSTER_PG_URL"] = dagster_pg_url
-    # Set up once, as a deployment does before runs: Dagster's own storage and, where the
-    # deployment's pools apply, the `tmdb` pool's limit (Dagster creates it lazily otherwise,
-    # and runs that start together race to create it).
-    dagster = str(Path(sys.executable).with_name("dagster"))
-    setup = (
-        [dagster, "instance", "concurrency", "set", "tmdb", "1"]
-        if dagster_pg_url
-        else [sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get()"]
-    )
-    subprocess.run(setup, env=environment, check=True, capture_output=True)
-    return environment
-
-
-def queue_environment(
-    home: Path, database_url: str, server: LocalTMDbServer, dagster_pg_url: str | None
-) -> dict[str, str]:
-    """The environment of the webserver and the daemon over `home`, with the project's instance
-    settings: Dagster's storage in SQLite under `home`, or in PostgreSQL as deployed."""
+    """The environment of the processes of an installation in `home` (webserver, daemon, run
+    processes), with the project's instance settings: Dagster's storage in SQLite under `home`,
+    or in PostgreSQL as deployed."""
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(
         POSTGRES_INSTANCE_YAML if dagster_pg_url else EMBEDDED_INSTANCE_YAML, home / "dagster.yaml"
@@ -188,7 +166,7 @@ def test_overlapping_runs_on_postgres_equal_a_sequential_import(
     # Two runs of each ceremony: runs of the same ceremony overlap too.
     partitions = TWO * 2
     home = tmp_path / "home"
-    environment = queue_environment(home, postgres_url, tmdb_server, postgres_url)
+    environment = installation_environment(home, postgres_url, tmdb_server, postgres_url)
     monkeypatch.setenv("DAGSTER_PG_URL", postgres_url)
     import_through_the_queue(home, environment, partitions)
     assert_one_schema_version(postgres_url)
@@ -226,7 +204,8 @@ def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> None
 def test_a_run_killed_inside_the_nominations_transaction_then_rerun_equals_a_clean_import(
     festival: Festival, tmdb_server: LocalTMDbServer, postgres_url: str, tmp_path: Path
 ) -> None:
-    environment = process_environment(tmp_path / "home", postgres_url, tmdb_server, None)
+    environment = installation_environment(tmp_path / "home", postgres_url, tmdb_server, None)
+    set_up_instance(environment)
     blocker = create_engine(postgres_url)
     with blocker.connect() as watcher, blocker.connect() as holder:
         # The schema must exist before this test can lock a table of it.

@@ -5,7 +5,6 @@ equal to a clean import, and the killed run is marked failed."""
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,26 +12,10 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import Festival, project_environment
-from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML
+from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML, materialize_command
 from festival_assets_tests.test_concurrency import import_in_process, same_rows
 
 PARTITION = "oscars-2024"
-DAGSTER = str(Path(sys.executable).with_name("dagster"))
-
-
-def materialize_command(partition: str) -> list[str]:
-    """The README's import command."""
-    return [
-        DAGSTER,
-        "asset",
-        "materialize",
-        "-m",
-        "festival_assets.definitions",
-        "--select",
-        "*",
-        "--partition",
-        partition,
-    ]
 
 
 def tmdb_slot_holders(instance: DagsterInstance) -> set[str]:

@@ -5,7 +5,6 @@ on)."""
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +13,14 @@ from dagster import AssetKey, DagsterInstance
 from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.devtools.tmdb_server import LocalTMDbServer
 from festival_assets_tests.conftest import project_environment
+from festival_assets_tests.dagster_services import materialize_command
 
 ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
-DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
 
 def materialize_with_cli(home: Path, server: LocalTMDbServer, config: dict[str, Any]) -> str:
     completed = subprocess.run(
-        [
-            DAGSTER,
-            "asset",
-            "materialize",
-            "-m",
-            "festival_assets.definitions",
-            "--select",
-            "*",
-            "--partition",
-            "oscars-2024",
-            "--config-json",
-            json.dumps(config),
-        ],
+        [*materialize_command("oscars-2024"), "--config-json", json.dumps(config)],
         env=project_environment(home, server=server),
         capture_output=True,
         text=True,

@@ -10,12 +10,10 @@ from sqlalchemy import Connection, Table, select
 
 from festival_assets.ceremonies.sources.model import Ceremony
 from festival_assets.db.entities import ENTITY_KINDS
-from festival_assets.db.models import ImageRow
+from festival_assets.db.models import images
 from festival_assets.db.upsert import in_chunks
 
 SHOWN = 15
-
-images = ImageRow.__table__
 
 
 def entity_statuses(

@@ -17,23 +17,15 @@ from sqlalchemy import Connection, and_, select
 from festival_assets.ceremonies.sources.model import Ceremony, Nomination
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.models import (
-    CategoryRow,
-    CeremonyRow,
-    MovieRow,
-    NominationMovieRow,
-    NominationPersonRow,
-    NominationRow,
-    PersonRow,
+    categories,
+    ceremonies,
+    movies,
+    nomination_movies,
+    nomination_people,
+    nominations,
+    people,
 )
 from festival_assets.db.upsert import in_chunks
-
-ceremonies = CeremonyRow.__table__
-categories = CategoryRow.__table__
-nominations = NominationRow.__table__
-nomination_people = NominationPersonRow.__table__
-nomination_movies = NominationMovieRow.__table__
-people = PersonRow.__table__
-movies = MovieRow.__table__
 
 Credits = tuple[tuple[str, str], ...]
 

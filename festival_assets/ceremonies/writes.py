@@ -13,22 +13,15 @@ from sqlalchemy import Connection, delete, func, select, tuple_
 from festival_assets.ceremonies.sources.model import Ceremony, Nomination
 from festival_assets.db.entities import movie_id, person_id
 from festival_assets.db.models import (
-    CategoryRow,
-    CeremonyRow,
-    FestivalRow,
-    NominationMovieRow,
-    NominationPersonRow,
-    NominationRow,
+    categories,
+    ceremonies,
+    festivals,
     natural_id,
+    nomination_movies,
+    nomination_people,
+    nominations,
 )
 from festival_assets.db.upsert import UpsertCounts, upsert
-
-festivals = FestivalRow.__table__
-ceremonies = CeremonyRow.__table__
-categories = CategoryRow.__table__
-nominations = NominationRow.__table__
-nomination_people = NominationPersonRow.__table__
-nomination_movies = NominationMovieRow.__table__
 
 
 def ceremony_id(partition_key: str) -> uuid.UUID:

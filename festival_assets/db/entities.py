@@ -10,11 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Column, Connection, Table, select
 
-from festival_assets.db.models import MovieRow, PersonRow, natural_id
+from festival_assets.db.models import movies, natural_id, people
 from festival_assets.db.upsert import UpsertCounts, first_alphabetically, in_chunks, upsert
-
-people = PersonRow.__table__
-movies = MovieRow.__table__
 
 
 @dataclass(frozen=True)

@@ -196,3 +196,15 @@ class ImageRow(Timestamped, Base):
     format: Mapped[str | None] = mapped_column(String(20))
     bytes: Mapped[int | None] = mapped_column(Integer)
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# The tables, for the Core statements (upserts, joins) that the writes and the checks run.
+festivals = FestivalRow.__table__
+ceremonies = CeremonyRow.__table__
+categories = CategoryRow.__table__
+people = PersonRow.__table__
+movies = MovieRow.__table__
+nominations = NominationRow.__table__
+nomination_people = NominationPersonRow.__table__
+nomination_movies = NominationMovieRow.__table__
+images = ImageRow.__table__

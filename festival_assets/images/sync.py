@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Engine, case, select
 from festival_assets.common.http import RetryPolicy
 from festival_assets.common.progress import Progress
 from festival_assets.db.entities import ENTITY_KINDS
-from festival_assets.db.models import ImageRow, natural_id
+from festival_assets.db.models import images, natural_id
 from festival_assets.db.upsert import in_chunks, upsert, utcnow
 from festival_assets.images.files import (
     RETRIED_STATUSES,
@@ -35,8 +35,6 @@ from festival_assets.images.files import (
     validate_image,
     write_image_files,
 )
-
-images = ImageRow.__table__
 
 RECORD_BATCH = 100
 

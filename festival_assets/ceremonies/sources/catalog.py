@@ -129,38 +129,44 @@ class SourceCatalog:
     def events_of(self, slug: str) -> AwardEventsDataset:
         return self.load_award_events(only_slug=slug)
 
-    def source_of(self, partition_key: str) -> tuple[dict[str, Ceremony], list[SourceIssue], str]:
-        """The ceremonies of the source that holds the key's festival, what was rejected there
-        or keeps a source out, and what the source is."""
+    def source_of(self, partition_key: str) -> tuple[dict[str, Ceremony], list[SourceIssue]]:
+        """The ceremonies of the source that holds the key's festival, and what was rejected
+        there or keeps a source out."""
         slug = partition_key.split("-")[0]
         files, rejected = self.ceremony_files
         if slug == FESTIVAL.slug:
             found, issues = self.oscars.ceremonies, list(self.oscars.issues)
-            searched = str(self.locations.oscars_file())
         elif any(c.festival.slug == slug for c in files.values()):
             found, issues = files, rejected
-            searched = f"the ceremony files of {self.locations.ceremony_dir}"
         else:
             events = self.events_of(slug)
             found = {**events.ceremonies, **files}
             issues = [*events.issues, *rejected]
-            searched = "; ".join(
-                f"{event.slug}={event.event_id}, "
-                + str(
-                    local_event_file(
-                        event, self.locations.award_events_dir, self.locations.cache_dir
-                    )
-                    or "not downloaded"
-                )
-                for event in events.events
-                if event.slug == slug
-            )
         concerning = [i for i in issues if slug in str(i) or "FESTIVAL_" in str(i)]
-        return found, concerning, searched
+        return found, concerning
+
+    def searched_for(self, partition_key: str) -> str:
+        """The source files that would hold the key, for the message saying none does."""
+        slug = partition_key.split("-")[0]
+        if slug == FESTIVAL.slug:
+            return str(self.locations.oscars_file())
+        files, _ = self.ceremony_files
+        if any(c.festival.slug == slug for c in files.values()):
+            return f"the ceremony files of {self.locations.ceremony_dir}"
+        return "; ".join(
+            f"{event.slug}={event.event_id}, "
+            + str(
+                local_event_file(event, self.locations.award_events_dir, self.locations.cache_dir)
+                or "not downloaded"
+            )
+            for event in self.events_of(slug).events
+            if event.slug == slug
+        )
 
     def ceremony(self, partition_key: str) -> Ceremony:
-        found, rejected, searched = self.source_of(partition_key)
+        found, rejected = self.source_of(partition_key)
         if partition_key not in found:
+            searched = self.searched_for(partition_key)
             hint = "; ".join(str(issue) for issue in rejected)
             raise SourceError(
                 f"no source has a ceremony with partition key {partition_key!r}"
@@ -173,8 +179,9 @@ class SourceCatalog:
         """What was rejected of the key's festival (a ceremony file, an award event's year, a
         setting), though the ceremony itself was read: its own malformed rows are not here."""
         if partition_key.startswith(f"{FESTIVAL.slug}-"):
-            return [issue for issue in self.oscars.issues if issue.location == "oscars.csv"]
-        _, rejected, _ = self.source_of(partition_key)
+            # One file: what it rejected travels with the ceremonies as malformed rows.
+            return []
+        _, rejected = self.source_of(partition_key)
         return rejected
 
     def latest_by_festival(self) -> dict[str, str]:

@@ -117,10 +117,17 @@ def main(argv: list[str] | None = None) -> None:
             "TMDB_REQUESTS_PER_SECOND": str(args.rate_limit),
         }
         (Path(home) / "dagster.yaml").write_text(
-            (ROOT / "deploy" / "embedded" / "dagster.yaml").read_text()
+            (ROOT / "dagster.yaml").read_text()
         )
         subprocess.run(
             [DAGSTER, "instance", "concurrency", "set", "tmdb", "1"],
+            env=environment,
+            capture_output=True,
+            check=True,
+        )
+        # The ceremonies become partitions of the fresh instance, as the quick start does.
+        subprocess.run(
+            [str(Path(sys.executable).with_name("festival-sources")), "check"],
             env=environment,
             capture_output=True,
             check=True,

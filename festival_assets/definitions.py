@@ -10,7 +10,10 @@ from dagster import (
 
 from festival_assets.ceremonies import assets as ceremony_assets
 from festival_assets.ceremonies import checks as ceremony_checks
-from festival_assets.ceremonies.automation import new_ceremonies_sensor, schedules
+from festival_assets.ceremonies.automation import (
+    ceremony_refresh_schedule,
+    source_updates_sensor,
+)
 from festival_assets.ceremonies.jobs import import_ceremony
 from festival_assets.ceremonies.resources import CeremonyIOManager, CeremonySources
 from festival_assets.common.settings import ImportSettings
@@ -29,8 +32,8 @@ defs = Definitions(
     assets=all_assets,
     asset_checks=all_asset_checks,
     jobs=[import_ceremony],
-    schedules=schedules(),
-    sensors=[new_ceremonies_sensor()],
+    schedules=[ceremony_refresh_schedule()],
+    sensors=[source_updates_sensor()],
     # The steps form a chain and hand the ceremony on from one to the next: one process for
     # the run saves each step the start-up of a process of its own.
     executor=in_process_executor,

@@ -21,6 +21,7 @@ os.environ.setdefault("FESTIVAL_AWARD_EVENTS_DIR", str(SHARED_DATA / "imdb_award
 OSCARS_CSV = Path(os.environ["FESTIVAL_OSCARS_CSV"])
 AWARD_EVENTS_DIR = Path(os.environ["FESTIVAL_AWARD_EVENTS_DIR"])
 
+from festival_assets.ceremonies.partitions import add_partitions  # noqa: E402
 from festival_assets.ceremonies.resources import CeremonyIOManager, CeremonySources  # noqa: E402
 from festival_assets.common.settings import ImportSettings  # noqa: E402
 from festival_assets.db.engine import engine_for  # noqa: E402
@@ -82,11 +83,18 @@ class Festival:
         tags: dict[str, str] | None = None,
         raise_on_error: bool = True,
     ) -> ExecuteInProcessResult:
+        used = {**self.resources(), **(resources or {})}
+        # The ceremonies of the run's sources become partitions first, in their order, as
+        # `festival-sources check` or the sensor make them, and so does a key no source has.
+        add_partitions(
+            self.instance,
+            [*used["sources"].catalog().partition_keys(), *filter(None, [partition_key])],
+        )
         return materialize(
             all_assets_and_checks(),
             partition_key=partition_key,
             instance=self.instance,
-            resources={**self.resources(), **(resources or {})},
+            resources=used,
             run_config=run_config,
             selection=selection,
             tags=tags,

@@ -18,9 +18,11 @@ from typing import Any
 import requests
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
+from festival_assets.ceremonies.partitions import add_partitions
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The instance settings the project ships: embedded (SQLite under DAGSTER_HOME) and PostgreSQL.
-EMBEDDED_INSTANCE_YAML = PROJECT_ROOT / "deploy" / "embedded" / "dagster.yaml"
+EMBEDDED_INSTANCE_YAML = PROJECT_ROOT / "dagster.yaml"
 POSTGRES_INSTANCE_YAML = PROJECT_ROOT / "deploy" / "postgres" / "dagster.yaml"
 BIN = Path(sys.executable).parent
 LOCATION = "festival_assets"  # as named in workspace.yaml
@@ -47,11 +49,35 @@ def materialize_command(partition: str) -> list[str]:
     ]
 
 
+def register_ceremonies(home: Path, keys: list[str]) -> None:
+    """Make the keys partitions of the instance in `home`, as `festival-sources check` makes
+    every ceremony of the sources one, for a CLI import of them on a fresh instance."""
+    with DagsterInstance.from_config(str(home)) as instance:
+        add_partitions(instance, keys)
+
+
+def check_sources(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`festival-sources check`, as a user runs it before the first CLI import."""
+    checked = subprocess.run(
+        [str(BIN / "festival-sources"), "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stderr[-3000:]
+    return checked
+
+
 SET_UP_INSTANCE = (
+    "import sys\n"
     "from dagster import DagsterInstance\n"
+    "from festival_assets.ceremonies.cli import main\n"
     "with DagsterInstance.get() as instance:\n"
     "    instance.upgrade()\n"
     "    instance.event_log_storage.set_concurrency_slots('tmdb', 1)\n"
+    "if sys.argv[1:] == ['check']:\n"
+    "    main(['check'])\n"
 )
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 
@@ -120,11 +146,15 @@ def wait_until_serving(services: DagsterServices, webserver: subprocess.Popen[by
     raise AssertionError(f"dagster-webserver did not answer\n{services.log_tails()}")
 
 
-def set_up_instance(environment: dict[str, str]) -> None:
-    """What `dagster instance migrate` and `dagster instance concurrency set tmdb 1` do, in one
-    process instead of two, for the instance of the environment's DAGSTER_HOME."""
+def set_up_instance(environment: dict[str, str], *, check: bool = True) -> None:
+    """What `dagster instance migrate`, `dagster instance concurrency set tmdb 1` and
+    `festival-sources check` do, in one process instead of three, for the instance of the
+    environment's DAGSTER_HOME; without `check`, the ceremonies are left for the sensor."""
     subprocess.run(
-        [sys.executable, "-c", SET_UP_INSTANCE], env=environment, check=True, capture_output=True
+        [sys.executable, "-c", SET_UP_INSTANCE, *(["check"] if check else [])],
+        env=environment,
+        check=True,
+        capture_output=True,
     )
 
 

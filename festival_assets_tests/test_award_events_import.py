@@ -2,7 +2,6 @@
 imported end to end, against the local TMDb server. Expected numbers are counted here from the
 YAML files with plain loops."""
 
-import json
 import shutil
 import sqlite3
 import subprocess
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from dagster import DagsterInstance
 from sqlalchemy import text
 
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
@@ -25,6 +25,7 @@ from festival_assets_tests.conftest import (
     project_environment,
     tmdb_resources,
 )
+from festival_assets_tests.dagster_services import check_sources
 
 EVENT_OF = {"cannes": "ev0000147", "venice": "ev0000681", "goldenglobes": "ev0000292"}
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
@@ -178,6 +179,7 @@ def test_an_event_added_by_configuration_becomes_partitions(tmp_path: Path) -> N
         "FESTIVAL_AWARD_EVENTS": "cesar=ev0000157",
         "FESTIVAL_AWARD_EVENTS_DIR": str(events_dir),
     }
+    check_sources(environment)
     command = [DAGSTER, "asset", "materialize", "-m", "festival_assets.definitions"]
     completed = subprocess.run(
         [*command, "--select", "ceremony", "--partition", "cesar-1949"],
@@ -189,13 +191,8 @@ def test_an_event_added_by_configuration_becomes_partitions(tmp_path: Path) -> N
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     want = expected("ev0000157", "1949", events_dir)
-    with subprocess.Popen(
-        [sys.executable, "-c", PARTITION_KEYS],
-        env=environment,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as process:
-        keys = json.loads(process.communicate(timeout=120)[0])
+    with DagsterInstance.from_config(str(home)) as instance:
+        keys = instance.get_dynamic_partitions("ceremonies")
     years = yaml.safe_load((events_dir / "events" / "ev0000157.yml").read_text(encoding="utf-8"))
     assert [k for k in keys if k.startswith("cesar-")] == [f"cesar-{y}" for y in sorted(years)]
     assert not any(k.startswith(("cannes-", "bafta-")) for k in keys)
@@ -205,10 +202,3 @@ def test_an_event_added_by_configuration_becomes_partitions(tmp_path: Path) -> N
             "WHERE c.partition_key = 'cesar-1949'"
         ).fetchone()[0]
     assert categories == len(want["categories"])
-
-
-PARTITION_KEYS = """
-import json
-from festival_assets.ceremonies.partitions import ceremony_partitions
-print(json.dumps(ceremony_partitions.get_partition_keys()))
-"""

@@ -1,6 +1,7 @@
 """Other festivals through ceremony files, new ceremonies, schedules, and several ceremonies in
 one run (backfills and `--partition-range`)."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -9,20 +10,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dagster import DagsterInstance, build_schedule_context, build_sensor_context
+from dagster import (
+    AssetKey,
+    AssetMaterialization,
+    DagsterInstance,
+    build_schedule_context,
+    build_sensor_context,
+)
 from sqlalchemy import create_engine, text
 
+from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.ceremonies.sources.ceremony_files import (
     FORMAT,
     load_ceremony_files,
     parse_ceremony,
 )
+from festival_assets.db.resources import FestivalDatabase
 from festival_assets_tests.conftest import (
-    FESTIVALS,
     OSCARS_CSV,
+    Festival,
     expected_partition_count,
     project_environment,
 )
+from festival_assets_tests.dagster_services import check_sources
 
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 
@@ -148,6 +158,7 @@ def test_a_festival_file_is_a_partition_that_goes_through_the_same_assets(tmp_pa
     home = tmp_path / "home"
     home.mkdir()
     environment = project_environment(home, ceremony_dir=folder)
+    check_sources(environment)
     completed = dagster(
         environment,
         "asset", "materialize", "-m", "festival_assets.definitions",
@@ -179,6 +190,7 @@ def test_a_partition_range_imports_ten_ceremonies_in_one_run(tmp_path: Path) -> 
     home = tmp_path / "home"
     home.mkdir()
     environment = project_environment(home)
+    check_sources(environment)
     completed = dagster(
         environment,
         "asset", "materialize", "-m", "festival_assets.definitions", "--select", "*",
@@ -199,94 +211,99 @@ def test_a_partition_range_imports_ten_ceremonies_in_one_run(tmp_path: Path) -> 
     assert (ceremonies, nominations) == (10, expected)
 
 
-def test_a_new_ceremony_becomes_a_partition_and_is_imported_first(tmp_path: Path) -> None:
-    copy = tmp_path / "oscars.csv"
+def oscars_copy(path: Path, drop: str | None = None, flip: tuple[str, ...] = ()) -> Path:
+    """oscars.csv without the rows of ceremony `drop`, and with the first winner of each
+    ceremony in `flip` no longer a winner."""
     lines = OSCARS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
-    ceremony_98 = [line for line in lines if line.startswith("98\t")]
-    added = [line.replace("98\t2025\t", "99\t2026\t", 1) for line in ceremony_98]
-    copy.write_text("".join(lines + added), encoding="utf-8")
-    script = """
-import json, sys
-from dagster import DagsterInstance, build_sensor_context
-from festival_assets.definitions import defs
-from festival_assets.ceremonies.partitions import ceremony_partitions
-sensor = defs.get_sensor_def("new_ceremonies")
-with DagsterInstance.ephemeral() as instance:
-    context = build_sensor_context(
-        instance=instance, cursor=sys.argv[1] or None, repository_def=defs.get_repository_def()
-    )
-    result = sensor.evaluate_tick(context)
-print(json.dumps({
-    "keys": ceremony_partitions.get_partition_keys(),
-    "requested": [r.partition_key for r in result.run_requests or []],
-    "cursor": result.cursor,
-}))
-"""
-
-    def tick(csv: Path, cursor: str) -> dict[str, Any]:
-        completed = subprocess.run(
-            [sys.executable, "-c", script, cursor],
-            env=project_environment(tmp_path, oscars_csv=csv),
-            capture_output=True,
-            text=True,
-            check=False,
+    kept = [line for line in lines if drop is None or not line.startswith(f"{drop}\t")]
+    for number in flip:
+        at = next(
+            i
+            for i, line in enumerate(kept)
+            if line.startswith(f"{number}\t") and line.split("\t")[10] == "True"
         )
-        assert completed.returncode == 0, completed.stderr[-3000:]
-        return json.loads(completed.stdout.strip().splitlines()[-1])
-
-    first = tick(OSCARS_CSV, "")
-    assert first["requested"] == []
-    assert len(first["keys"]) == expected_partition_count()
-    unchanged = tick(OSCARS_CSV, first["cursor"])
-    assert unchanged["requested"] == []
-    grown = tick(copy, first["cursor"])
-    assert [k for k in grown["keys"] if k.startswith("oscars-")][-1] == "oscars-2027"
-    assert grown["requested"] == ["oscars-2027"]
+        cells = kept[at].split("\t")
+        cells[10] = ""
+        kept[at] = "\t".join(cells)
+    path.write_text("".join(kept), encoding="utf-8")
+    return path
 
 
-def test_each_festival_schedule_requests_its_latest_ceremony() -> None:
+def test_the_sensor_takes_note_then_imports_what_appears_and_what_changed(
+    festival: Festival, tmp_path: Path
+) -> None:
     from festival_assets.definitions import defs
 
-    oscars = defs.get_schedule_def("oscars_latest_ceremony")
-    assert oscars.cron_schedule == "0 6 * 1-4 1"
-    when = datetime(2026, 3, 2, 6, tzinfo=UTC)
-    tick = oscars.evaluate_tick(
-        build_schedule_context(
-            scheduled_execution_time=when, repository_def=defs.get_repository_def()
-        )
+    sensor = defs.get_sensor_def("source_updates")
+    copy = oscars_copy(tmp_path / "oscars.csv", drop="98")
+    resources = {
+        "sources": CeremonySources(oscars_csv=str(copy)),
+        "database": FestivalDatabase(url=festival.database_url),
+    }
+
+    def tick(cursor: str | None) -> Any:
+        with build_sensor_context(
+            instance=festival.instance,
+            instance_ref=festival.instance.get_ref(),
+            cursor=cursor,
+            resources=resources,
+            repository_def=defs.get_repository_def(),
+        ) as context:
+            return sensor.evaluate_tick(context)
+
+    first = tick(None)
+    assert not first.run_requests
+    [added] = first.dynamic_partitions_requests
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        numbers = {row["Ceremony"] for row in csv.DictReader(handle, delimiter="\t")}
+    assert len(added.partition_keys) == expected_partition_count() - 1
+    assert "oscars-2026" not in added.partition_keys
+    festival.instance.add_dynamic_partitions("ceremonies", added.partition_keys)
+    assert len(numbers) == 1 + len([k for k in added.partition_keys if k.startswith("oscars-")])
+    # oscars-2024 is stored; oscars-2023 never was.
+    festival.materialize(
+        "oscars-2024", selection="ceremony", resources={"sources": resources["sources"]}
     )
-    [request] = tick.run_requests
-    assert request.partition_key == "oscars-2026"
+    unchanged = tick(first.cursor)
+    assert not unchanged.run_requests and unchanged.skip_message == "every source unchanged"
+
+    # Ceremony 98 appears; a winner of the 96th (oscars-2024, stored) and of the 95th
+    # (oscars-2023, never imported) changes.
+    oscars_copy(copy, flip=("96", "95"))
+    grown = tick(unchanged.cursor)
+    requested = {r.partition_key: r.tags["festival_assets/reason"] for r in grown.run_requests}
+    assert requested == {"oscars-2026": "new ceremony", "oscars-2024": "source changed"}
+    [added] = grown.dynamic_partitions_requests
+    assert added.partition_keys == ["oscars-2026"]
+    # The same content never asks twice for one import: each request's run key names it.
+    assert len({r.run_key for r in grown.run_requests}) == 2
 
 
-def test_the_older_ceremonies_schedule_walks_through_every_older_ceremony() -> None:
+def test_the_refresh_walks_through_the_imported_ceremonies_of_each_festival(
+    festival: Festival,
+) -> None:
     from festival_assets.definitions import defs
 
-    older = defs.get_schedule_def("older_ceremonies")
-    requested = []
-    for day in range(97):
+    keys = ["oscars-2023", "oscars-2024", "oscars-2025", "cannes-2023", "cannes-2024"]
+    festival.instance.add_dynamic_partitions("ceremonies", keys)
+    imported = ["oscars-2023", "oscars-2025", "cannes-2024"]
+    for key in imported:
+        festival.instance.report_runless_asset_event(
+            AssetMaterialization(AssetKey("nominations"), partition=key)
+        )
+    refresh = defs.get_schedule_def("ceremony_refresh")
+    assert refresh.cron_schedule == "0 3 * * *"
+    requested: list[list[str]] = []
+    for day in range(4):
         when = datetime.fromordinal(datetime(2026, 1, 1).toordinal() + day).replace(tzinfo=UTC)
-        requests = older.evaluate_tick(
+        tick = refresh.evaluate_tick(
             build_schedule_context(
-                scheduled_execution_time=when, repository_def=defs.get_repository_def()
+                instance=festival.instance,
+                scheduled_execution_time=when,
+                repository_def=defs.get_repository_def(),
             )
-        ).run_requests
-        # One ceremony of each festival a day.
-        festivals = [request.partition_key.split("-")[0] for request in requests]
-        assert sorted(festivals) == sorted(FESTIVALS)
-        requested += [r.partition_key for r in requests if r.partition_key.startswith("oscars-")]
-    assert len(set(requested)) == 97
-    assert "oscars-2026" not in requested
-    assert "oscars-1929" in requested
-
-
-def test_the_sensor_takes_note_first() -> None:
-    from festival_assets.definitions import defs
-
-    sensor = defs.get_sensor_def("new_ceremonies")
-    with DagsterInstance.ephemeral() as instance:
-        result = sensor.evaluate_tick(
-            build_sensor_context(instance=instance, repository_def=defs.get_repository_def())
         )
-    assert not result.run_requests
-    assert len(json.loads(result.cursor)) == expected_partition_count()
+        requested.append(sorted(r.partition_key for r in tick.run_requests))
+    # One ceremony of each festival a day, in turn, never one that was not imported.
+    assert all(len(day) == 2 for day in requested)
+    assert {key for day in requested for key in day} == set(imported)

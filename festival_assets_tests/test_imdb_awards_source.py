@@ -1,26 +1,23 @@
 """The IMDb awards source: events from the setting, ceremonies as the files hold them, malformed
-parts, and the pinned download."""
+parts, and the followed files."""
 
-import http.server
+import hashlib
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from festival_assets.ceremonies.sources import imdb_awards
-from festival_assets.ceremonies.sources.download import file_sha256
 from festival_assets.ceremonies.sources.imdb_awards import (
     AwardEvent,
     AwardEventsDataset,
     configured_events,
     load_award_events,
 )
+from festival_assets_tests.upstream_server import Upstream, serving
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "imdb_awards"
 EVENTS = DATA / "events"
@@ -349,97 +346,99 @@ def test_malformed_parts_are_reported_with_their_path_and_skipped(tmp_path: Path
     ]
 
 
-@dataclass
-class Served:
-    url: str
-    root: Path
-    requests: list[str]
-
-
 @pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+def upstream(tmp_path: Path) -> Iterator[Upstream]:
     root = tmp_path / "served"
     root.mkdir()
-    requests: list[str] = []
-
-    class Recording(http.server.SimpleHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            super().do_GET()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Recording, directory=root))
-    thread = threading.Thread(target=partial(httpd.serve_forever, 0.05), daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{httpd.server_port}"
-    monkeypatch.setattr(imdb_awards, "BASE_URL", url)
-    yield Served(url, root, requests)
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(root) as served:
+        yield served
 
 
-def test_a_download_is_checked_cached_and_reused(server: Served, tmp_path: Path) -> None:
-    shutil.copy(EVENTS / f"{CANNES}.yml", server.root / f"{CANNES}.yml")
+def follow(
+    upstream: Upstream, cache: Path, setting: str = "cannes=ev0000147"
+) -> AwardEventsDataset:
+    return load_award_events(setting, None, cache, OSCARS, base_url=upstream.url)
+
+
+def test_a_followed_file_is_read_once_then_costs_a_304(upstream: Upstream, tmp_path: Path) -> None:
+    shutil.copy(EVENTS / f"{CANNES}.yml", upstream.root / f"{CANNES}.yml")
     cache = tmp_path / "cache"
-    first = load_award_events("cannes=ev0000147", None, cache, OSCARS)
+    first = follow(upstream, cache)
     assert first.issues == ()
-    assert len(first.ceremonies) == 80
-    assert server.requests == [f"/{CANNES}.yml"]
-    [cached] = cache.glob("*.yml")
-    assert file_sha256(cached) == imdb_awards.PINNED_SHA256[CANNES]
-    (server.root / f"{CANNES}.yml").unlink()
-    again = load_award_events("cannes=ev0000147", None, cache, OSCARS)
+    assert len(first.ceremonies) == len(yaml.safe_load((EVENTS / f"{CANNES}.yml").read_text()))
+    version = first.files["cannes"].version
+    assert version is not None
+    assert version.location == f"{upstream.url}/{CANNES}.yml"
+    assert version.sha256 == hashlib.sha256((EVENTS / f"{CANNES}.yml").read_bytes()).hexdigest()
+    assert version.etag and version.last_modified
+    assert {c.source for c in first.ceremonies.values()} == {version}
+    again = follow(upstream, cache)
     assert list(again.ceremonies) == list(first.ceremonies)
-    assert len(server.requests) == 1
+    assert again.files["cannes"].outcome == "not modified"
+    assert upstream.statuses() == [200, 304]
 
 
-def test_a_cached_file_that_no_longer_matches_is_downloaded_again(
-    server: Served, tmp_path: Path
+def test_a_new_version_replaces_the_copy_and_a_cut_one_does_not(
+    upstream: Upstream, tmp_path: Path
 ) -> None:
-    shutil.copy(EVENTS / f"{CANNES}.yml", server.root / f"{CANNES}.yml")
+    served = upstream.root / "ev0000157.yml"
+    served.write_text(SMALL_EVENT, encoding="utf-8")
     cache = tmp_path / "cache"
-    load_award_events("cannes=ev0000147", None, cache, OSCARS)
-    [cached] = cache.glob("*.yml")
-    cached.write_text("'2024': {}\n", encoding="utf-8")
-    dataset = load_award_events("cannes=ev0000147", None, cache, OSCARS)
-    assert len(dataset.ceremonies) == 80
-    assert len(server.requests) == 2
-    assert file_sha256(cached) == imdb_awards.PINNED_SHA256[CANNES]
+    assert list(follow(upstream, cache, "cesar=ev0000157").ceremonies) == [
+        "cesar-2023",
+        "cesar-2024",
+    ]
+    grown = SMALL_EVENT.replace(
+        "'2024':", "'2025':\n  best film:\n    best film: {nominee: [tt0000009]}\n'2024':"
+    )
+    served.write_text(grown, encoding="utf-8")
+    dataset = follow(upstream, cache, "cesar=ev0000157")
+    assert dataset.files["cesar"].outcome == "new version"
+    assert list(dataset.ceremonies) == ["cesar-2023", "cesar-2024", "cesar-2025"]
+    # A version that lost a year, then one that is not YAML: the last good copy serves.
+    served.write_text(grown.split("'2023':")[0], encoding="utf-8")
+    lost = follow(upstream, cache, "cesar=ev0000157")
+    assert lost.files["cesar"].outcome == "rejected"
+    assert "lacks 1 ceremonies of the last good copy (cesar-2023)" in str(
+        lost.files["cesar"].problem
+    )
+    assert list(lost.ceremonies) == ["cesar-2023", "cesar-2024", "cesar-2025"]
+    served.write_text(grown[: grown.index("tt0000009") + 4], encoding="utf-8")
+    broken = follow(upstream, cache, "cesar=ev0000157")
+    assert broken.files["cesar"].outcome == "rejected"
+    assert list(broken.ceremonies) == ["cesar-2023", "cesar-2024", "cesar-2025"]
+    assert broken.files["cesar"].version == dataset.files["cesar"].version
 
 
-def test_a_download_with_a_wrong_checksum_is_refused(server: Served, tmp_path: Path) -> None:
-    (server.root / f"{CANNES}.yml").write_text(SMALL_EVENT, encoding="utf-8")
+def test_an_answer_cut_short_or_an_error_keeps_the_last_good_copy(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    served = upstream.root / "ev0000157.yml"
+    served.write_text(SMALL_EVENT, encoding="utf-8")
     cache = tmp_path / "cache"
-    dataset = load_award_events("cannes=ev0000147", None, cache, OSCARS)
-    assert dataset.ceremonies == {}
-    [issue] = dataset.issues
-    assert issue.location == "ev0000147.yml (cannes)"
-    assert "sha256" in issue.message
-    assert "nothing was cached" in issue.message
-    assert not cache.exists() or not any(cache.iterdir())
+    good = follow(upstream, cache, "cesar=ev0000157").files["cesar"]
+    served.write_text(SMALL_EVENT.replace("[tt0000003]", "[tt0000003, tt0000004]"), "utf-8")
+    for fault, outcome in (("cut", "unreachable"), ("503", "error")):
+        upstream.fault = fault
+        dataset = follow(upstream, cache, "cesar=ev0000157")
+        assert dataset.files["cesar"].outcome == outcome
+        assert dataset.files["cesar"].version == good.version
+        assert f"{upstream.url}/ev0000157.yml" in str(dataset.files["cesar"].problem)
+        assert len(dataset.ceremonies["cesar-2023"].nominations) == 1
+    upstream.fault = None
+    healed = follow(upstream, cache, "cesar=ev0000157")
+    assert len(healed.ceremonies["cesar-2023"].nominations) == 2
 
 
-def test_an_event_without_a_pinned_checksum_is_downloaded_as_it_is(
-    server: Served, tmp_path: Path
-) -> None:
-    (server.root / "ev0000157.yml").write_text(SMALL_EVENT, encoding="utf-8")
-    dataset = load_award_events("cesar=ev0000157", None, tmp_path / "cache", OSCARS)
-    assert dataset.issues == ()
-    assert list(dataset.ceremonies) == ["cesar-2023", "cesar-2024"]
-    assert dataset.events[0].name == "César Awards, France"
-
-
-def test_offline_without_a_cache_says_to_set_the_folder(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(imdb_awards, "BASE_URL", "http://127.0.0.1:9")
-    dataset = load_award_events("cannes=ev0000147,cesar=ev0000157", None, tmp_path, OSCARS)
+def test_offline_without_a_copy_says_to_set_the_folder(tmp_path: Path) -> None:
+    dataset = load_award_events(
+        "cannes=ev0000147,cesar=ev0000157", None, tmp_path, OSCARS, base_url="http://127.0.0.1:9"
+    )
     assert dataset.ceremonies == {}
     assert [issue.location for issue in dataset.issues] == [
         "ev0000147.yml (cannes)",
         "ev0000157.yml (cesar)",
     ]
     assert all("FESTIVAL_AWARD_EVENTS_DIR" in issue.message for issue in dataset.issues)
+    assert all("http://127.0.0.1:9/ev" in issue.message for issue in dataset.issues)
     assert [e.name for e in dataset.events] == ["Festival de Cannes", "cesar"]

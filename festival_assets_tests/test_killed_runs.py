@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
+from festival_assets.ceremonies.partitions import add_partitions
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import Festival, project_environment
 from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML, materialize_command
@@ -35,6 +36,7 @@ def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
         environment["TMDB_REQUESTS_PER_SECOND"] = "20"
         instance = DagsterInstance.from_config(str(home))
         instance.event_log_storage.set_concurrency_slots("tmdb", 1)
+        add_partitions(instance, [PARTITION])
         killed = subprocess.Popen(
             materialize_command(PARTITION),
             env=environment,
@@ -96,6 +98,7 @@ def test_a_step_queued_as_its_slot_was_freed_gets_the_slot(tmp_path: Path) -> No
     shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
     environment = project_environment(home)
     instance = DagsterInstance.from_config(str(home))
+    add_partitions(instance, ["oscars-1929"])
     storage = instance.event_log_storage
     storage.set_concurrency_slots("tmdb", 1)
     storage.claim_concurrency_slot("tmdb", "elsewhere", "people_and_movies")

@@ -1,26 +1,25 @@
-"""Offline, the code location loads from a cached or local copy of oscars.csv, and without one it
-still loads, saying in one line what to set."""
+"""Loading the definitions reads no source and makes no request, online or off; offline,
+`festival-sources check` works from the last good copies, and without any copy says in one line
+what to set."""
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from festival_assets.ceremonies.sources.oscars import PINNED_SHA256
-from festival_assets_tests.conftest import AWARD_EVENTS_DIR, OSCARS_CSV
+from festival_assets_tests.conftest import AWARD_EVENTS_DIR, OSCARS_CSV, expected_partition_count
+from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML
+from festival_assets_tests.upstream_server import serving
 
-# Prints the partition keys of the code location as loaded by a fresh process.
-LOAD = (
-    "import json; from festival_assets.definitions import defs; "
-    "from festival_assets.ceremonies.partitions import ceremony_partitions; "
-    "print(json.dumps(ceremony_partitions.get_partition_keys()))"
-)
+BIN = Path(sys.executable).parent
+LOAD = "from festival_assets.definitions import defs; print(len(defs.assets))"
 
 
-def load_offline(home: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    """Load the code location with every download sent to a closed port."""
+def offline_environment(home: Path, **settings: str) -> dict[str, str]:
+    """The project's instance settings in `home`, every request sent to a closed port, no local
+    copy of anything unless given."""
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -29,14 +28,11 @@ def load_offline(home: Path, **settings: str) -> subprocess.CompletedProcess[str
     }
     environment.update(
         DAGSTER_HOME=str(home),
-        FESTIVAL_AWARD_EVENTS_DIR=str(AWARD_EVENTS_DIR),
         HTTPS_PROXY="http://127.0.0.1:9",
         HTTP_PROXY="http://127.0.0.1:9",
         **settings,
     )
-    return subprocess.run(
-        [sys.executable, "-c", LOAD], env=environment, capture_output=True, text=True, timeout=120
-    )
+    return environment
 
 
 def oscars_ceremonies() -> int:
@@ -44,25 +40,43 @@ def oscars_ceremonies() -> int:
         return len({line.split("\t", 1)[0] for line in list(handle)[1:]})
 
 
-def test_without_any_copy_the_location_loads_and_says_in_one_line_what_to_set(
-    tmp_path: Path,
-) -> None:
-    loaded = load_offline(tmp_path)
-    assert loaded.returncode == 0, loaded.stderr[-3000:]
-    keys = json.loads(loaded.stdout)
-    assert keys and not [key for key in keys if key.startswith("oscars-")]
-    said = loaded.stderr.strip().splitlines()
-    assert len(said) == 1, loaded.stderr
-    assert "FESTIVAL_OSCARS_CSV" in said[0] and "Academy Awards are left out" in said[0]
+def run(command: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
 
 
-def test_with_a_cached_copy_the_location_loads_every_ceremony_offline(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    # Where the pinned download is cached: named after its sha256, which this copy has.
-    shutil.copy(OSCARS_CSV, cache / f"oscars-{PINNED_SHA256[:16]}.csv")
-    loaded = load_offline(tmp_path)
+def test_loading_reads_no_source_and_says_nothing(tmp_path: Path) -> None:
+    loaded = run([sys.executable, "-c", LOAD], offline_environment(tmp_path))
     assert loaded.returncode == 0, loaded.stderr[-3000:]
-    keys = json.loads(loaded.stdout)
-    assert len([key for key in keys if key.startswith("oscars-")]) == oscars_ceremonies()
     assert loaded.stderr.strip() == ""
+    # Nothing was read, downloaded or cached.
+    assert not (tmp_path / "cache").exists()
+
+
+def test_without_any_copy_the_check_says_in_one_line_what_to_set(tmp_path: Path) -> None:
+    environment = offline_environment(tmp_path, FESTIVAL_AWARD_EVENTS_DIR=str(AWARD_EVENTS_DIR))
+    checked = run([str(BIN / "festival-sources"), "check"], environment)
+    said = checked.stderr.strip().splitlines()
+    assert len(said) == 1, checked.stderr
+    assert "FESTIVAL_OSCARS_CSV" in said[0] and "Academy Awards are left out" in said[0]
+    assert "https://raw.githubusercontent.com/DLu/oscar_data/main/oscars.csv" in said[0]
+    # The festivals of the local copy became partitions all the same.
+    assert checked.returncode == 0
+    assert f"{expected_partition_count() - oscars_ceremonies()} in all" in checked.stdout
+
+
+def test_offline_the_last_good_copy_serves(tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    shutil.copy(OSCARS_CSV, served / "oscars.csv")
+    environment = offline_environment(tmp_path, FESTIVAL_AWARD_EVENTS_DIR=str(AWARD_EVENTS_DIR))
+    with serving(served) as upstream:
+        environment["FESTIVAL_OSCARS_CSV_URL"] = f"{upstream.url}/oscars.csv"
+        environment["NO_PROXY"] = "127.0.0.1"
+        online = run([str(BIN / "festival-sources"), "check"], environment)
+        assert online.returncode == 0, online.stderr
+    # The host is gone now: the copy it served is read, and the check says so.
+    offline = run([str(BIN / "festival-sources"), "check"], environment)
+    assert offline.returncode == 0, offline.stderr
+    assert f"{upstream.url}/oscars.csv could not be reached" in offline.stderr
+    assert f"{expected_partition_count()} in all" in online.stdout
+    assert "0 new ceremony partitions" in offline.stdout

@@ -1,24 +1,22 @@
-"""The Academy Awards source: parsing the dataset as it is, partition keys, download and cache."""
+"""The Academy Awards source: parsing the dataset as it is, partition keys, the followed file."""
 
 import hashlib
-import http.server
-import threading
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
 
+from festival_assets.ceremonies.sources.catalog import SourceCatalog, SourceLocations
 from festival_assets.ceremonies.sources.model import SourceError
 from festival_assets.ceremonies.sources.oscars import (
     COLUMNS,
-    download_pinned,
     held_year,
     load_dataset,
+    local_csv,
     parse_dataset,
-    resolve_csv,
 )
 from festival_assets_tests.conftest import OSCARS_CSV
+from festival_assets_tests.upstream_server import Upstream, serving
 
 HEADER = "\t".join(COLUMNS)
 
@@ -145,50 +143,72 @@ def test_unknown_ceremony_is_a_clear_error() -> None:
 
 
 @pytest.fixture
-def file_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def upstream(tmp_path: Path) -> Iterator[Upstream]:
     root = tmp_path / "served"
     root.mkdir()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=root))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", root
-    server.shutdown()
-    server.server_close()
+    with serving(root) as served:
+        yield served
 
 
-def test_download_is_checked_and_cached(file_server: tuple[str, Path], tmp_path: Path) -> None:
-    url, root = file_server
-    content = b"pretend dataset\n"
-    (root / "oscars.csv").write_bytes(content)
-    sha = hashlib.sha256(content).hexdigest()
-    cache = tmp_path / "cache"
-    first = download_pinned(f"{url}/oscars.csv", sha, cache)
-    assert first.read_bytes() == content
-    (root / "oscars.csv").unlink()
-    assert download_pinned(f"{url}/oscars.csv", sha, cache) == first
+def catalog_of(upstream: Upstream, cache: Path) -> SourceCatalog:
+    return SourceCatalog(
+        SourceLocations(
+            oscars_csv=None, cache_dir=cache, oscars_csv_url=f"{upstream.url}/oscars.csv"
+        )
+    )
 
 
-def test_download_with_a_wrong_checksum_caches_nothing(
-    file_server: tuple[str, Path], tmp_path: Path
+def ceremonies_in(lines: list[str]) -> int:
+    return len({line.split("\t", 1)[0] for line in lines[1:]})
+
+
+def test_the_followed_dataset_is_downloaded_once_then_checked_with_a_304(
+    upstream: Upstream, tmp_path: Path
 ) -> None:
-    url, root = file_server
-    (root / "oscars.csv").write_bytes(b"tampered\n")
+    lines = OSCARS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    (upstream.root / "oscars.csv").write_text("".join(lines), encoding="utf-8")
     cache = tmp_path / "cache"
-    with pytest.raises(SourceError, match="sha256"):
-        download_pinned(f"{url}/oscars.csv", "0" * 64, cache)
-    assert not cache.exists() or not any(cache.iterdir())
+    first = catalog_of(upstream, cache)
+    assert len(first.oscars.ceremonies) == ceremonies_in(lines)
+    version = first.ceremony("oscars-2024").source
+    assert version is not None and version.location == f"{upstream.url}/oscars.csv"
+    assert version.sha256 == hashlib.sha256("".join(lines).encode()).hexdigest()
+    second = catalog_of(upstream, cache)
+    assert second.oscars_file.outcome == "not modified"
+    assert second.ceremony("oscars-2024").source == version
+    assert upstream.statuses() == [200, 304]
 
 
-def test_offline_without_cache_says_to_set_the_variable(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="FESTIVAL_OSCARS_CSV"):
-        download_pinned("http://127.0.0.1:9/oscars.csv", "0" * 64, tmp_path / "cache")
+def test_a_cut_or_shrunken_version_is_refused_and_the_copy_kept(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    lines = OSCARS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    served = upstream.root / "oscars.csv"
+    served.write_text("".join(lines), encoding="utf-8")
+    cache = tmp_path / "cache"
+    good = catalog_of(upstream, cache).oscars_file.version
+    text = "".join(lines)
+    for cut in (text[: len(text) // 2], "".join(lines[: len(lines) // 2])):
+        served.write_text(cut, encoding="utf-8")
+        catalog = catalog_of(upstream, cache)
+        assert catalog.oscars_file.outcome == "rejected"
+        assert "is not whole" in str(catalog.oscars_file.problem)
+        assert catalog.oscars_file.version == good
+        assert len(catalog.oscars.ceremonies) == ceremonies_in(lines)
+
+
+def test_offline_without_a_copy_says_to_set_the_variable(tmp_path: Path) -> None:
+    catalog = SourceCatalog(
+        SourceLocations(
+            oscars_csv=None, cache_dir=tmp_path, oscars_csv_url="http://127.0.0.1:9/oscars.csv"
+        )
+    )
+    [issue] = catalog.oscars.issues
+    assert "http://127.0.0.1:9/oscars.csv could not be reached" in issue.message
+    assert "set FESTIVAL_OSCARS_CSV" in issue.message
+    assert catalog.oscars.ceremonies == {}
 
 
 def test_a_configured_path_that_is_not_a_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=r"FESTIVAL_OSCARS_CSV names .*missing\.csv"):
-        resolve_csv(str(tmp_path / "missing.csv"), tmp_path / "cache")
+        local_csv(str(tmp_path / "missing.csv"))

@@ -13,12 +13,13 @@ from dagster import AssetKey, DagsterInstance
 from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.devtools.tmdb_server import LocalTMDbServer
 from festival_assets_tests.conftest import project_environment
-from festival_assets_tests.dagster_services import materialize_command
+from festival_assets_tests.dagster_services import materialize_command, register_ceremonies
 
 ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
 
 
 def materialize_with_cli(home: Path, server: LocalTMDbServer, config: dict[str, Any]) -> str:
+    register_ceremonies(home, ["oscars-2024"])
     completed = subprocess.run(
         [*materialize_command("oscars-2024"), "--config-json", json.dumps(config)],
         env=project_environment(home, server=server),

@@ -334,15 +334,7 @@ def test_ceremony_partitions_schedules_and_sensor_are_listed(dagster_ui: Dagster
         )
         for schedule in repository["schedules"]
     }
-    assert schedules == {
-        "oscars_latest_ceremony": ("0 6 * 1-4 1", JOB, "RUNNING"),
-        "berlinale_latest_ceremony": ("0 6 * 2,3 1", JOB, "RUNNING"),
-        "cannes_latest_ceremony": ("0 6 * 5,6 1", JOB, "RUNNING"),
-        "venice_latest_ceremony": ("0 6 * 8,9 1", JOB, "RUNNING"),
-        "bafta_latest_ceremony": ("0 6 * 2 1", JOB, "RUNNING"),
-        "goldenglobes_latest_ceremony": ("0 6 * 1 1", JOB, "RUNNING"),
-        "older_ceremonies": ("0 3 * * *", JOB, "RUNNING"),
-    }
+    assert schedules == {"ceremony_refresh": ("0 3 * * *", JOB, "RUNNING")}
     sensors = {
         sensor["name"]: (
             [target["pipelineName"] for target in sensor["targets"]],
@@ -350,7 +342,7 @@ def test_ceremony_partitions_schedules_and_sensor_are_listed(dagster_ui: Dagster
         )
         for sensor in repository["sensors"]
     }
-    assert sensors == {"new_ceremonies": ([JOB], "RUNNING")}
+    assert sensors == {"source_updates": ([JOB], "RUNNING")}
 
 
 @pytest.fixture(scope="module")

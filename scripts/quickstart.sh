@@ -17,9 +17,12 @@ fi
 export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"
 if [ ! -f "$DAGSTER_HOME/dagster.yaml" ]; then
-  cp deploy/embedded/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+  cp dagster.yaml "$DAGSTER_HOME/dagster.yaml"
   .venv/bin/dagster instance concurrency set tmdb 1 > /dev/null
 fi
+# The ceremonies of the partition's festival become partitions of the instance (the daemon's
+# source_updates sensor does the same for every festival).
+.venv/bin/festival-sources check "${partition%%-*}"
 
 # `dagster asset materialize` warns that `dg launch` supersedes it; dg is not installed here.
 status=0

@@ -62,7 +62,9 @@ def data_version(ceremonies: list[Ceremony]) -> DataVersion:
     description=(
         "A ceremony read from its source and validated: its festival, the ceremony and its "
         "categories upserted. Malformed source rows are reported here and skipped. Its data "
-        "version is the fingerprint of the ceremony's content."
+        "version is the fingerprint of the ceremony's content; source_location, source_sha256 "
+        "and source_etag or source_last_modified say which version of the source file it was "
+        "read from (a followed file is checked upstream first)."
     ),
 )
 def ceremony(
@@ -74,6 +76,7 @@ def ceremony(
     catalog = sources.catalog()
     parsed = ParsedCeremonies()
     rejected: set[str] = set()
+    stale: set[str] = set()
     for key in context.partition_keys:
         try:
             parsed[key] = catalog.ceremony(key)
@@ -82,8 +85,11 @@ def ceremony(
             parsed[key] = UnreadableCeremony(key, str(error))
             continue
         rejected.update(str(issue) for issue in catalog.rejected_beside(key))
+        stale.update(catalog.stale_sources(key))
     for issue in sorted(rejected):
         context.log.warning(f"source rejected beside the run's ceremonies: {issue}")
+    for problem in sorted(stale):
+        context.log.warning(f"upstream: {problem}")
     ceremonies = parsed.readable()
     if not ceremonies:
         raise Failure(
@@ -123,6 +129,7 @@ def ceremony(
             ),
             "malformed_rows": len(source.issues),
             "source_fingerprint": source.fingerprint(),
+            **(source.source.as_metadata() if source.source else {}),
             **written.ceremony.as_metadata("ceremony_rows"),
             **written.categories.as_metadata("category_rows"),
         }

@@ -1,11 +1,20 @@
-"""Schedules and sensors: each festival's latest ceremony re-imported weekly in its awards season,
-older ceremonies re-checked one a day, and a new ceremony imported as soon as it appears."""
+"""What keeps the database up with the sources on its own: the `source_updates` sensor follows
+every source (a conditional request per followed file, every `FESTIVAL_SOURCE_CHECK_SECONDS`),
+makes each ceremony that appears a partition and imports it, and imports again each stored
+ceremony whose content changed; the `ceremony_refresh` schedule re-imports one imported ceremony
+of each festival a day, in turn, so that TMDb's corrections reach every ceremony."""
+
+from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import datetime
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from dagster import (
+    AddDynamicPartitionsRequest,
+    AssetKey,
+    DagsterInstance,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
@@ -18,124 +27,191 @@ from dagster import (
     schedule,
     sensor,
 )
+from sqlalchemy import Engine, select
 
 from festival_assets.ceremonies.jobs import import_ceremony
-from festival_assets.ceremonies.partitions import ceremony_partitions, index
+from festival_assets.ceremonies.partitions import ceremony_partitions, new_partition_keys
 from festival_assets.ceremonies.resources import CeremonySources
+from festival_assets.ceremonies.sources.catalog import SourceCatalog
+from festival_assets.db.models import ceremonies
+from festival_assets.db.resources import FestivalDatabase
 
-# Mondays at 06:00 UTC during each festival's awards season (months of the year).
-SEASON_CRON = {
-    "oscars": "0 6 * 1-4 1",  # nominations in January, ceremony in March
-    "berlinale": "0 6 * 2,3 1",
-    "cannes": "0 6 * 5,6 1",
-    "venice": "0 6 * 8,9 1",
-    "bafta": "0 6 * 2 1",  # ceremony in February
-    "goldenglobes": "0 6 * 1 1",  # ceremony in January
-}
-# Festivals without a known season: every Monday of the year.
-DEFAULT_CRON = "0 6 * * 1"
-# One older ceremony of each festival every day at 03:00 UTC: all 98 Academy Awards, and every
-# other festival's, in about three months.
-OLDER_CRON = "0 3 * * *"
+CHECK_SETTING = "FESTIVAL_SOURCE_CHECK_SECONDS"
+# The public datasets change a few times a day at most.
+DEFAULT_CHECK_SECONDS = 3600
+# Every day at 03:00 UTC: with one ceremony of each festival a day, all 98 Academy Awards in
+# about three months.
+REFRESH_CRON = "0 3 * * *"
+SOURCE_TAG = "festival_assets/source"
+REASON_TAG = "festival_assets/reason"
 
 
-def latest_partition_keys() -> dict[str, str]:
-    """Each festival's latest ceremony among the partitions of the loaded definitions."""
-    keys = set(ceremony_partitions.get_partition_keys())
-    return {slug: key for slug, key in index.latest_by_festival().items() if key in keys}
+def check_interval() -> int:
+    """`FESTIVAL_SOURCE_CHECK_SECONDS`, whole seconds, at least one."""
+    value = os.environ.get(CHECK_SETTING, "").strip()
+    if not value:
+        return DEFAULT_CHECK_SECONDS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{CHECK_SETTING} must be a whole number of seconds, not {value!r}")
+    return int(value)
 
 
-def latest_ceremony_schedule(festival: str) -> ScheduleDefinition:
-    @schedule(
-        name=f"{festival}_latest_ceremony",
-        cron_schedule=SEASON_CRON.get(festival, DEFAULT_CRON),
-        job=import_ceremony,
-        execution_timezone="UTC",
-        default_status=DefaultScheduleStatus.RUNNING,
-        description=f"Re-imports the latest {festival} ceremony weekly during its season.",
-    )
-    def latest_ceremony(context: ScheduleEvaluationContext) -> RunRequest:
-        key = latest_partition_keys()[festival]
-        return RunRequest(run_key=f"{key}@{tick_date(context)}", partition_key=key)
+@dataclass
+class SourceCheck:
+    """What one check of the sources found. `versions` is the sha256 of each followed source's
+    copy (a sensor's cursor: a source is parsed only when its copy changed); `new_keys` are
+    the ceremonies to become partitions; `imports` the ceremonies to import, with why."""
 
-    return latest_ceremony
+    versions: dict[str, str]
+    new_keys: list[str] = field(default_factory=list)
+    imports: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    said: list[str] = field(default_factory=list)
+    troubles: list[str] = field(default_factory=list)
 
-
-def older_ceremonies_schedule() -> ScheduleDefinition:
-    @schedule(
-        name="older_ceremonies",
-        cron_schedule=OLDER_CRON,
-        job=import_ceremony,
-        execution_timezone="UTC",
-        default_status=DefaultScheduleStatus.RUNNING,
-        description=(
-            "Re-imports one older ceremony of each festival a day, in turn, so that corrections "
-            "in the sources and on TMDb reach every ceremony and its asset checks run again."
-        ),
-    )
-    def older_ceremonies(context: ScheduleEvaluationContext) -> list[RunRequest] | SkipReason:
-        latest = set(latest_partition_keys().values())
-        keys = set(ceremony_partitions.get_partition_keys())
-        older: dict[str, list[str]] = {}
-        for key, festival in index.festival_of.items():
-            if key in keys and key not in latest:
-                older.setdefault(festival, []).append(key)
-        if not older:
-            return SkipReason("no ceremony older than its festival's latest")
-        day = tick_time(context).toordinal()
+    def run_requests(self) -> list[RunRequest]:
         return [
-            RunRequest(run_key=f"{key}@{tick_date(context)}", partition_key=key)
-            for key in (festival_keys[day % len(festival_keys)] for festival_keys in older.values())
+            RunRequest(
+                # One import per content of a ceremony, however often the sources are checked.
+                run_key=f"{key}@{fingerprint}",
+                partition_key=key,
+                tags={SOURCE_TAG: source, REASON_TAG: reason},
+            )
+            for key, (source, reason, fingerprint) in self.imports.items()
         ]
 
-    return older_ceremonies
+
+def check_sources(
+    catalog: SourceCatalog,
+    instance: DagsterInstance,
+    engine: Engine | None,
+    previous: Mapping[str, str] | None,
+    festival: str | None = None,
+) -> SourceCheck:
+    """Check every followed source and compare it with `previous` (the versions of the last
+    check; None for the first). A source seen for the first time is only taken note of: its
+    ceremonies become partitions, none is imported. A source whose copy changed: its new
+    ceremonies become partitions and are imported, and each stored ceremony whose content
+    differs from what is stored (`engine`, the application database) is imported again.
+    Ceremonies never imported stay so: importing a whole catalog is a backfill. With
+    `festival`, only the source of that festival is checked."""
+    followed = catalog.followed(festival)
+    found = SourceCheck(versions=dict(previous or {}))
+    for name, file in followed.items():
+        if file.problem is not None:
+            found.troubles.append(f"{name}: {file.problem}")
+        if file.version is None:
+            continue
+        found.versions[name] = file.version.sha256
+        before = (previous or {}).get(name)
+        if before == file.version.sha256:
+            continue
+        parsed = catalog.ceremonies_of(name)
+        found.troubles += [f"{name}: rejected {issue}" for issue in catalog.issues_of(name)]
+        new = new_partition_keys(instance, parsed)
+        found.new_keys += new
+        if before is None or engine is None:
+            found.said.append(f"{name}: {len(parsed)} ceremonies, {len(new)} new partitions")
+            continue
+        stored = stored_fingerprints(engine, [key for key in parsed if key not in new])
+        changed = [key for key, fp in stored.items() if fp != parsed[key].fingerprint()]
+        for key in new:
+            found.imports[key] = (name, "new ceremony", parsed[key].fingerprint())
+        for key in changed:
+            found.imports[key] = (name, "source changed", parsed[key].fingerprint())
+        location = file.version.location
+        found.said.append(
+            f"{name}: a new version of {location} (sha256 {file.version.sha256[:12]}): "
+            f"{len(new)} new ceremonies ({', '.join(new) or 'none'}), {len(changed)} stored "
+            f"ceremonies changed ({', '.join(changed) or 'none'})"
+        )
+    return found
 
 
-def tick_time(context: ScheduleEvaluationContext) -> datetime:
-    return context.scheduled_execution_time
+def stored_fingerprints(engine: Engine, keys: Sequence[str]) -> dict[str, str]:
+    """The content fingerprint of each of these ceremonies that is stored."""
+    found: dict[str, str] = {}
+    with engine.connect() as connection:
+        for start in range(0, len(keys), 500):
+            rows = connection.execute(
+                select(ceremonies.c.partition_key, ceremonies.c.source_fingerprint).where(
+                    ceremonies.c.partition_key.in_(keys[start : start + 500])
+                )
+            )
+            found.update((key, fingerprint) for key, fingerprint in rows)
+    return found
 
 
-def tick_date(context: ScheduleEvaluationContext) -> str:
-    return tick_time(context).date().isoformat()
-
-
-def new_ceremonies_sensor() -> SensorDefinition:
+def source_updates_sensor() -> SensorDefinition:
     @sensor(
-        name="new_ceremonies",
+        name="source_updates",
         job=import_ceremony,
-        minimum_interval_seconds=3600,
+        minimum_interval_seconds=check_interval(),
         default_status=DefaultSensorStatus.RUNNING,
         description=(
-            "Requests the first import of every ceremony that appears in the sources (a new "
-            "Academy Awards ceremony in the dataset, a new ceremony file). The first tick only "
-            "takes note of the ceremonies there are."
+            "Checks every source (one conditional request per followed file) every "
+            f"{CHECK_SETTING} seconds: a ceremony that appears becomes a partition and is "
+            "imported; a stored ceremony whose content changed (winners announced, a correction) "
+            "is imported again. The first check only takes note of what there is: ceremonies "
+            "never imported are left to a backfill. Upstream trouble (unreachable, an error, a "
+            "new version that is not whole) is said here and changes nothing."
         ),
     )
-    def new_ceremonies(context: SensorEvaluationContext) -> SensorResult | SkipReason:
-        loaded = ceremony_partitions.get_partition_keys()
-        if context.cursor is None:
-            return SensorResult(cursor=json.dumps(sorted(loaded)))
-        known = set(json.loads(context.cursor))
-        new = [key for key in loaded if key not in known]
-        in_sources = set(CeremonySources().partition_index().partition_keys)
-        not_loaded = sorted(in_sources - set(loaded))
-        if not_loaded:
-            context.log.info(
-                f"the sources have ceremonies that become partitions when the code location "
-                f"reloads: {', '.join(not_loaded)}"
+    def source_updates(
+        context: SensorEvaluationContext, sources: CeremonySources, database: FestivalDatabase
+    ) -> SensorResult | SkipReason:
+        previous = json.loads(context.cursor) if context.cursor else None
+        engine = database.engine() if previous is not None else None
+        found = check_sources(sources.catalog(), context.instance, engine, previous)
+        for line in found.said:
+            context.log.info(line)
+        for line in found.troubles:
+            context.log.warning(line)
+        cursor = json.dumps(found.versions, sort_keys=True)
+        if not found.new_keys and not found.imports:
+            what = "; ".join(found.troubles) or (
+                "every source unchanged" if previous else "; ".join(found.said)
             )
-        if not new:
-            return SkipReason("no new ceremony")
+            context.update_cursor(cursor)
+            return SkipReason(what)
         return SensorResult(
-            run_requests=[RunRequest(run_key=f"first-import-{k}", partition_key=k) for k in new],
-            cursor=json.dumps(sorted(known | set(new))),
+            run_requests=found.run_requests(),
+            dynamic_partitions_requests=[
+                AddDynamicPartitionsRequest(ceremony_partitions.name, found.new_keys)
+            ]
+            if found.new_keys
+            else None,
+            cursor=cursor,
         )
 
-    return new_ceremonies
+    return source_updates
 
 
-def schedules() -> Sequence[ScheduleDefinition]:
-    return [
-        *(latest_ceremony_schedule(festival) for festival in sorted(latest_partition_keys())),
-        older_ceremonies_schedule(),
-    ]
+def ceremony_refresh_schedule() -> ScheduleDefinition:
+    @schedule(
+        name="ceremony_refresh",
+        cron_schedule=REFRESH_CRON,
+        job=import_ceremony,
+        execution_timezone="UTC",
+        default_status=DefaultScheduleStatus.RUNNING,
+        description=(
+            "Re-imports one imported ceremony of each festival a day, in turn, so that TMDb's "
+            "corrections (lookups older than refresh_after_days) reach every ceremony and its "
+            "asset checks run again. Ceremonies never imported are left alone."
+        ),
+    )
+    def ceremony_refresh(context: ScheduleEvaluationContext) -> list[RunRequest] | SkipReason:
+        imported = context.instance.get_materialized_partitions(AssetKey("nominations"))
+        by_festival: dict[str, list[str]] = {}
+        for key in context.instance.get_dynamic_partitions(ceremony_partitions.name):
+            if key in imported:
+                by_festival.setdefault(key.split("-")[0], []).append(key)
+        if not by_festival:
+            return SkipReason("no ceremony has been imported yet")
+        day = context.scheduled_execution_time.toordinal()
+        date = context.scheduled_execution_time.date().isoformat()
+        return [
+            RunRequest(run_key=f"{key}@{date}", partition_key=key)
+            for key in (keys[day % len(keys)] for keys in by_festival.values())
+        ]
+
+    return ceremony_refresh

@@ -1,29 +1,29 @@
 """One partition per ceremony, keyed `<festival>-<year held>` (the 96th Academy Awards, held in
-2024, is `oscars-2024`; a second ceremony held in the same year gets `-2`): the Academy Awards
-in chronological order, then each other festival's ceremony files, so a `--partition-range`
-covers consecutive ceremonies. What every partitioned asset of the graph shares, and how a
-step tells the ceremonies it was handed from those that could not be read."""
+2024, is `oscars-2024`; a second ceremony held in the same year gets `-2`). The partitions are
+dynamic: the keys live in the Dagster instance, added as the sources gain ceremonies (by the
+`source_updates` sensor, or `festival-sources check`), so a new ceremony becomes a partition
+without a reload, and loading the definitions reads no source. A catalog's keys are added in
+its order (the Academy Awards chronologically, then each festival's), so a `--partition-range`
+covers consecutive ceremonies; a ceremony that appears later comes after all of them. What every
+partitioned asset of the graph shares, and how a step tells the ceremonies it was handed from
+those that could not be read."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Iterable
 
 from dagster import (
     BackfillPolicy,
     Backoff,
+    DagsterInstance,
+    DynamicPartitionsDefinition,
     Failure,
     RetryPolicy,
-    StaticPartitionsDefinition,
 )
 
-from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 
-index = CeremonySources().partition_index()
-for issue in index.issues:
-    logging.getLogger("festival_assets").warning("ceremony source rejected: %s", issue)
-
-ceremony_partitions = StaticPartitionsDefinition(index.partition_keys)
+ceremony_partitions = DynamicPartitionsDefinition(name="ceremonies")
 
 GROUP = "festival"
 
@@ -50,3 +50,17 @@ def fail_unreadable(ceremonies: ParsedCeremonies) -> None:
             metadata={"ceremonies_failed": len(reasons)},
             allow_retries=False,
         )
+
+
+def new_partition_keys(instance: DagsterInstance, keys: Iterable[str]) -> list[str]:
+    """The keys, in their order, that are not partitions of the instance yet."""
+    known = set(instance.get_dynamic_partitions(ceremony_partitions.name))
+    return [key for key in dict.fromkeys(keys) if key not in known]
+
+
+def add_partitions(instance: DagsterInstance, keys: Iterable[str]) -> list[str]:
+    """Make the keys partitions of the instance, in their order; returns those that were new."""
+    new = new_partition_keys(instance, keys)
+    if new:
+        instance.add_dynamic_partitions(ceremony_partitions.name, new)
+    return new

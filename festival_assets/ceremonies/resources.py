@@ -12,12 +12,8 @@ from pathlib import Path
 from dagster import ConfigurableIOManager, ConfigurableResource, InputContext, OutputContext
 from pydantic import Field
 
-from festival_assets.ceremonies.sources.catalog import (
-    PartitionIndex,
-    SourceCatalog,
-    SourceLocations,
-    partition_index,
-)
+from festival_assets.ceremonies.sources import imdb_awards, oscars
+from festival_assets.ceremonies.sources.catalog import SourceCatalog, SourceLocations
 from festival_assets.ceremonies.sources.model import (
     Ceremony,
     ParsedCeremonies,
@@ -28,12 +24,13 @@ from festival_assets.common.settings import festival_home
 
 
 class CeremonySources(ConfigurableResource):
-    """Where ceremonies come from: the Academy Awards dataset (`FESTIVAL_OSCARS_CSV`, or the
-    pinned upstream file, downloaded once and cached under `DAGSTER_HOME`); the IMDb award
-    events of the Kometa-Team/IMDb-Awards dataset (`FESTIVAL_AWARD_EVENTS`, `slug=event_id`
-    pairs, by default Cannes, Venice, the Berlinale, BAFTA and the Golden Globes; their files
-    from `FESTIVAL_AWARD_EVENTS_DIR`, or downloaded once from a pinned commit and cached); and
-    one JSON file per ceremony of any other festival in `FESTIVAL_CEREMONY_DIR`."""
+    """Where ceremonies come from: the Academy Awards dataset (`FESTIVAL_OSCARS_CSV`, a local
+    copy, or the file followed at `FESTIVAL_OSCARS_CSV_URL`, by default the dataset's default
+    branch, its last good copy cached under `DAGSTER_HOME`); the IMDb award events of the
+    Kometa-Team/IMDb-Awards dataset (`FESTIVAL_AWARD_EVENTS`, `slug=event_id` pairs, by default
+    Cannes, Venice, the Berlinale, BAFTA and the Golden Globes; their files from
+    `FESTIVAL_AWARD_EVENTS_DIR`, or followed under `FESTIVAL_AWARD_EVENTS_URL`); and one JSON
+    file per ceremony of any other festival in `FESTIVAL_CEREMONY_DIR`."""
 
     oscars_csv: str | None = Field(
         default=None,
@@ -54,7 +51,21 @@ class CeremonySources(ConfigurableResource):
         default=None,
         description=(
             "Local copy of the IMDb-Awards dataset (events/<event_id>.yml); leave empty to use "
-            "FESTIVAL_AWARD_EVENTS_DIR or the pinned download."
+            "FESTIVAL_AWARD_EVENTS_DIR or the followed files."
+        ),
+    )
+    oscars_csv_url: str | None = Field(
+        default=None,
+        description=(
+            "URL of oscars.csv to follow; leave empty to use FESTIVAL_OSCARS_CSV_URL or the "
+            "dataset's default branch."
+        ),
+    )
+    award_events_url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL under which each <event_id>.yml is followed; leave empty to use "
+            "FESTIVAL_AWARD_EVENTS_URL or the dataset's default branch."
         ),
     )
 
@@ -67,6 +78,12 @@ class CeremonySources(ConfigurableResource):
             ceremony_dir=Path(ceremony_dir).expanduser() if ceremony_dir else None,
             award_events=self.award_events or os.environ.get("FESTIVAL_AWARD_EVENTS"),
             award_events_dir=Path(events_dir).expanduser() if events_dir else None,
+            oscars_csv_url=self.oscars_csv_url
+            or os.environ.get(oscars.URL_SETTING)
+            or oscars.DEFAULT_URL,
+            award_events_url=self.award_events_url
+            or os.environ.get(imdb_awards.URL_SETTING)
+            or imdb_awards.DEFAULT_BASE_URL,
         )
 
     def catalog(self) -> SourceCatalog:
@@ -74,9 +91,6 @@ class CeremonySources(ConfigurableResource):
 
     def ceremony(self, partition_key: str) -> Ceremony:
         return self.catalog().ceremony(partition_key)
-
-    def partition_index(self) -> PartitionIndex:
-        return partition_index(self.locations())
 
 
 class CeremonyIOManager(ConfigurableIOManager):

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, tuple_
 
-from festival_assets.ceremonies.sources.model import Ceremony, Nomination
+from festival_assets.ceremonies.sources.model import SHRINK_LIMIT, Ceremony, Nomination, shown
 from festival_assets.db.entities import movie_id, person_id
 from festival_assets.db.models import (
     categories,
@@ -62,6 +62,10 @@ def ceremony_row(ceremony: Ceremony) -> dict[str, Any]:
         "held_on": ceremony.held_on,
         "film_year": ceremony.film_year,
         "source_fingerprint": ceremony.fingerprint(),
+        "source_location": ceremony.source.location if ceremony.source else None,
+        "source_sha256": ceremony.source.sha256 if ceremony.source else None,
+        "source_etag": ceremony.source.etag if ceremony.source else None,
+        "source_last_modified": ceremony.source.last_modified if ceremony.source else None,
     }
 
 
@@ -261,10 +265,6 @@ def delete_stale(
     return deleted
 
 
-# A source with this much less than is stored lost rows rather than corrected some.
-SHRINK_LIMIT = 0.1
-
-
 def stored_nominations(connection: Connection, ceremony: Ceremony) -> int:
     return connection.execute(
         select(func.count())
@@ -277,9 +277,7 @@ def why_not_whole(ceremony: Ceremony, stored: int) -> str | None:
     """Why the ceremony's source cannot be trusted to say what to delete: malformed rows, or
     far fewer nominations than are stored. None when it is whole."""
     if ceremony.issues:
-        shown = "; ".join(str(issue) for issue in ceremony.issues[:3])
-        more = f" and {len(ceremony.issues) - 3} more" if len(ceremony.issues) > 3 else ""
-        return f"{len(ceremony.issues)} malformed source rows ({shown}{more})"
+        return f"{len(ceremony.issues)} malformed source rows ({shown(ceremony.issues)})"
     if stored and len(ceremony.nominations) < stored * (1 - SHRINK_LIMIT):
         return (
             f"the source has {len(ceremony.nominations)} nominations where {stored} are stored, "

@@ -74,6 +74,12 @@ class CeremonyRow(Timestamped, Base):
     held_on: Mapped[date | None] = mapped_column(Date)
     film_year: Mapped[str] = mapped_column(String(20))
     source_fingerprint: Mapped[str] = mapped_column(String(64))
+    # The version of the source file the ceremony was read from: its URL or local path, the
+    # sha256 of its content, and the ETag and Last-Modified its host sent.
+    source_location: Mapped[str | None] = mapped_column(Text)
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    source_etag: Mapped[str | None] = mapped_column(Text)
+    source_last_modified: Mapped[str | None] = mapped_column(Text)
 
 
 class CategoryRow(Timestamped, Base):

@@ -1,82 +1,72 @@
 """All ceremonies the project knows, from every source, keyed by partition key: the Academy
 Awards in chronological order, then the festivals of the IMDb award events, then every other
-festival's ceremony files, festival by festival. Parsing them all is the `ceremony` step's
-work; every other process (the code location, each step process, sensors) needs only the
-partition keys, which come from an index cached beside the sources' identity (path, size,
-modification time) and rebuilt when it changes."""
+festival's ceremony files, festival by festival. Each source is read when first needed; a
+followed source is checked upstream once per catalog (a run's step, a sensor tick), and its
+last good copy read."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from festival_assets.ceremonies.sources.ceremony_files import load_ceremony_files
 from festival_assets.ceremonies.sources.imdb_awards import (
+    DEFAULT_BASE_URL,
+    AwardEvent,
     AwardEventsDataset,
     configured_events,
+    event_file,
     load_award_events,
-    local_event_file,
 )
-from festival_assets.ceremonies.sources.model import Ceremony, SourceError, SourceIssue
+from festival_assets.ceremonies.sources.model import (
+    Ceremony,
+    SourceError,
+    SourceIssue,
+    SourceVersion,
+)
 from festival_assets.ceremonies.sources.oscars import (
+    DEFAULT_URL,
     FESTIVAL,
+    LOCAL_SETTING,
     OscarsDataset,
+    followed_csv,
     load_dataset,
-    resolve_csv,
+    local_csv,
 )
+from festival_assets.ceremonies.sources.upstream import SourceFile, local_file
+
+# The name of the ceremony files' source among the sources a sensor follows (festival slugs and
+# `oscars` name the others; no slug may hold a space).
+CEREMONY_FILES = "ceremony files"
 
 
 @dataclass(frozen=True)
 class SourceLocations:
-    """Where the sources are: the Academy Awards dataset (a local path, or None for the pinned
-    download cached in `cache_dir`), the IMDb award events (`award_events` as in
-    `FESTIVAL_AWARD_EVENTS`, read from `award_events_dir` or downloaded into `cache_dir`) and
-    the folder of ceremony files."""
+    """Where the sources are: the Academy Awards dataset (a local path, or the URL followed with
+    its last good copy in `cache_dir`), the IMDb award events (`award_events` as in
+    `FESTIVAL_AWARD_EVENTS`, read from `award_events_dir` or followed under `award_events_url`)
+    and the folder of ceremony files."""
 
     oscars_csv: str | None
     cache_dir: Path
     ceremony_dir: Path | None = None
     award_events: str | None = None
     award_events_dir: Path | None = None
+    oscars_csv_url: str = DEFAULT_URL
+    award_events_url: str = DEFAULT_BASE_URL
 
-    def oscars_file(self) -> Path | SourceIssue:
-        """The Academy Awards dataset on this machine (the pinned file is downloaded once), or
-        why there is none: then the Academy Awards are left out, with that one line."""
-        try:
-            return resolve_csv(self.oscars_csv, self.cache_dir)
-        except SourceError as error:
-            return SourceIssue("oscars.csv", f"{error}; the Academy Awards are left out")
-
-    def files(self) -> list[Path | str]:
-        """The source files on this machine, and a mark for each source whose file is not
-        (yet): only the Academy Awards dataset is downloaded here, once."""
-        oscars = self.oscars_file()
-        files: list[Path | str] = [oscars if isinstance(oscars, Path) else "oscars not here"]
-        events, _ = configured_events(self.award_events, set())
-        for event in events:
-            local = local_event_file(event, self.award_events_dir, self.cache_dir)
-            files.append(local or f"{event.slug}={event.event_id} not here")
-        if self.ceremony_dir is not None and self.ceremony_dir.is_dir():
-            files += sorted(self.ceremony_dir.glob("*.json"))
-        return files
-
-    def identity(self) -> str:
-        """Changes whenever a source file is added, removed, replaced or modified, and with
-        the configuration that names them."""
-        stats: list[object] = [self.award_events, str(self.ceremony_dir)]
-        for path in self.files():
-            if isinstance(path, str):
-                stats.append(path)
-            else:
-                stat = path.stat()
-                stats.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
-        return hashlib.sha256(json.dumps(stats).encode()).hexdigest()[:16]
+    def oscars_file(self) -> SourceFile:
+        """The Academy Awards dataset: the local copy, or the followed file after a check."""
+        if self.oscars_csv:
+            try:
+                return local_file(local_csv(self.oscars_csv))
+            except SourceError as error:
+                return SourceFile(None, None, "missing", str(error))
+        return followed_csv(self.oscars_csv_url, self.cache_dir).check()
 
 
 class SourceCatalog:
@@ -88,11 +78,34 @@ class SourceCatalog:
         self.locations = locations
 
     @functools.cached_property
+    def oscars_file(self) -> SourceFile:
+        return self.locations.oscars_file()
+
+    @functools.cached_property
     def oscars(self) -> OscarsDataset:
-        found = self.locations.oscars_file()
-        if isinstance(found, SourceIssue):
-            return OscarsDataset({}, (found,))
-        return load_dataset(found)
+        file = self.oscars_file
+        if file.path is None:
+            remedy = (
+                ""
+                if self.locations.oscars_csv
+                else f"; set {LOCAL_SETTING} to the path of a local copy of oscars.csv"
+            )
+            issue = f"{file.problem}{remedy}; the Academy Awards are left out"
+            return OscarsDataset({}, (SourceIssue("oscars.csv", issue),))
+        dataset = load_dataset(file.path)
+        return OscarsDataset(
+            {key: replace(c, source=file.version) for key, c in dataset.ceremonies.items()},
+            dataset.issues,
+        )
+
+    @functools.cache  # noqa: B019 (the catalog lives as long as the step or tick that reads it)
+    def event_file(self, event: AwardEvent) -> SourceFile:
+        return event_file(
+            event,
+            self.locations.award_events_dir,
+            self.locations.award_events_url,
+            self.locations.cache_dir,
+        )
 
     @functools.cached_property
     def ceremony_files(self) -> tuple[dict[str, Ceremony], list[SourceIssue]]:
@@ -110,6 +123,7 @@ class SourceCatalog:
             self.locations.cache_dir,
             reserved_slugs={FESTIVAL.slug} | {c.festival.slug for c in files.values()},
             only_slug=only_slug,
+            file_of=self.event_file,
         )
 
     @property
@@ -125,7 +139,7 @@ class SourceCatalog:
     def partition_keys(self) -> list[str]:
         return list(self.ceremonies)
 
-    @functools.cache  # noqa: B019 (the catalog lives as long as the run that reads it)
+    @functools.cache  # noqa: B019
     def events_of(self, slug: str) -> AwardEventsDataset:
         return self.load_award_events(only_slug=slug)
 
@@ -149,17 +163,20 @@ class SourceCatalog:
         """The source files that would hold the key, for the message saying none does."""
         slug = partition_key.split("-")[0]
         if slug == FESTIVAL.slug:
-            return str(self.locations.oscars_file())
+            version = self.oscars_file.version
+            return version.location if version is not None else "oscars.csv (no copy)"
         files, _ = self.ceremony_files
         if any(c.festival.slug == slug for c in files.values()):
             return f"the ceremony files of {self.locations.ceremony_dir}"
+        events = self.events_of(slug)
         return "; ".join(
             f"{event.slug}={event.event_id}, "
-            + str(
-                local_event_file(event, self.locations.award_events_dir, self.locations.cache_dir)
-                or "not downloaded"
+            + (
+                file.version.location
+                if (file := events.files.get(event.slug)) is not None and file.version
+                else "no copy"
             )
-            for event in self.events_of(slug).events
+            for event in events.events
             if event.slug == slug
         )
 
@@ -184,58 +201,84 @@ class SourceCatalog:
         _, rejected = self.source_of(partition_key)
         return rejected
 
-    def latest_by_festival(self) -> dict[str, str]:
-        """The partition key of each festival's latest ceremony."""
-        return latest_by_festival(
-            (key, ceremony.festival.slug) for key, ceremony in self.ceremonies.items()
-        )
+    def stale_sources(self, partition_key: str) -> list[str]:
+        """Why the newest version of the key's source could not be had, when its last good copy
+        is read instead (upstream unreachable, an error, a new version that is not whole)."""
+        slug = partition_key.split("-")[0]
+        if slug == FESTIVAL.slug:
+            file: SourceFile | None = self.oscars_file
+        else:
+            file = self.events_of(slug).files.get(slug)
+        if file is None or file.path is None or file.problem is None:
+            return []
+        return [
+            f"{file.problem}; the last good copy (sha256 {file.version.sha256[:12]}) is read"
+            if file.version is not None
+            else file.problem
+        ]
+
+    def followed(self, festival: str | None = None) -> dict[str, SourceFile]:
+        """Every source a sensor follows, checked upstream at once (one conditional request per
+        followed file, side by side), parsing nothing: `oscars`, each award event's festival
+        slug, and the ceremony files; with `festival`, only the source of that festival."""
+        events, _ = configured_events(self.locations.award_events, {FESTIVAL.slug})
+        names = [FESTIVAL.slug, *(event.slug for event in events)]
+        if festival is not None:
+            names = [name for name in names if name == festival]
+
+        def check(name: str) -> tuple[str, SourceFile]:
+            if name == FESTIVAL.slug:
+                file = self.oscars_file
+                if file.path is None:
+                    [issue] = self.oscars.issues
+                    file = replace(file, problem=issue.message)
+                return name, file
+            event = next(event for event in events if event.slug == name)
+            try:
+                return name, self.event_file(event)
+            except SourceError as error:
+                return name, SourceFile(None, None, "missing", str(error))
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            checked = dict(pool.map(check, names))
+        if festival is None or not names:
+            checked[CEREMONY_FILES] = self.ceremony_files_version()
+        return checked
+
+    def ceremony_files_version(self) -> SourceFile:
+        """The folder of ceremony files as one source: a digest of every file's name and
+        content."""
+        folder = self.locations.ceremony_dir
+        if folder is None or not folder.is_dir():
+            return SourceFile(None, None, "missing")
+        digest = hashlib.sha256()
+        for path in sorted(folder.glob("*.json")):
+            file = local_file(path)
+            digest.update(f"{path.name}={file.version.sha256 if file.version else ''};".encode())
+        return SourceFile(folder, SourceVersion(str(folder), digest.hexdigest()), "local")
+
+    def issues_of(self, name: str) -> list[SourceIssue]:
+        """What was rejected of one followed source (as `followed` names it) when it was parsed:
+        files, years and settings, not the malformed rows of a ceremony."""
+        if name == FESTIVAL.slug:
+            return list(self.oscars.issues)
+        if name == CEREMONY_FILES:
+            return list(self.ceremony_files[1])
+        return list(self.events_of(name).issues)
+
+    def ceremonies_of(self, name: str) -> dict[str, Ceremony]:
+        """The ceremonies of one followed source (as `followed` names it), parsed."""
+        if name == FESTIVAL.slug:
+            return dict(self.oscars.ceremonies)
+        if name == CEREMONY_FILES:
+            files, _ = self.ceremony_files
+            return dict(files)
+        return dict(self.events_of(name).ceremonies)
 
 
-def latest_by_festival(keys_and_festivals: Iterable[tuple[str, str]]) -> dict[str, str]:
+def latest_by_festival(keys: Iterable[str]) -> dict[str, str]:
+    """The last key of each festival, in the order given."""
     latest: dict[str, str] = {}
-    for key, slug in keys_and_festivals:
-        latest[slug] = key
+    for key in keys:
+        latest[key.split("-")[0]] = key
     return latest
-
-
-@dataclass(frozen=True)
-class PartitionIndex:
-    """What the code location needs from the sources: each ceremony's partition key and
-    festival, in catalog order, and the sources' problems."""
-
-    festival_of: dict[str, str]
-    issues: tuple[str, ...]
-
-    @property
-    def partition_keys(self) -> list[str]:
-        return list(self.festival_of)
-
-    def latest_by_festival(self) -> dict[str, str]:
-        return latest_by_festival(self.festival_of.items())
-
-
-def partition_index(locations: SourceLocations) -> PartitionIndex:
-    """The partition index of the sources as they are now: read from the cache when the
-    sources are unchanged since it was written, otherwise built from a full parse."""
-    cached = locations.cache_dir / f"partitions-{locations.identity()}.json"
-    try:
-        document = json.loads(cached.read_text(encoding="utf-8"))
-        return PartitionIndex(dict(document["festival_of"]), tuple(document["issues"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    catalog = SourceCatalog(locations)
-    index = PartitionIndex(
-        {key: ceremony.festival.slug for key, ceremony in catalog.ceremonies.items()},
-        tuple(str(issue) for issue in catalog.issues),
-    )
-    document = {"festival_of": index.festival_of, "issues": list(index.issues)}
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=cached.parent, delete=False, suffix=".part", encoding="utf-8"
-    ) as handle:
-        json.dump(document, handle)
-    os.replace(handle.name, cached)
-    for outdated in cached.parent.glob("partitions-*.json"):
-        if outdated != cached:
-            outdated.unlink(missing_ok=True)
-    return index

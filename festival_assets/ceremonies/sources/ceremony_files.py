@@ -3,6 +3,7 @@ documented in docs/ceremony-format.md; `parse_ceremony_file` is its reference.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -21,6 +22,7 @@ from festival_assets.ceremonies.sources.model import (
     Nominee,
     SourceError,
     SourceIssue,
+    SourceVersion,
     UnstorableText,
 )
 from festival_assets.ceremonies.sources.oscars import (
@@ -103,7 +105,8 @@ def parse_ceremony_file(path: Path) -> Ceremony:
     """The ceremony of a file; one whose text holds a NUL byte (written `\\u0000` in JSON)
     is unreadable, naming where."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        document = json.loads(content.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidCeremonyFile(f"cannot be read: {error}") from None
     except json.JSONDecodeError as error:
@@ -111,7 +114,8 @@ def parse_ceremony_file(path: Path) -> Ceremony:
     issues = tuple(
         SourceIssue.from_error(path.name, UnstorableText(field)) for field in nul_fields(document)
     )
-    return replace(parse_ceremony(document), issues=issues)
+    version = SourceVersion(str(path), hashlib.sha256(content).hexdigest())
+    return replace(parse_ceremony(document), issues=issues, source=version)
 
 
 def nul_fields(value: Any, path: str = "") -> Iterator[str]:

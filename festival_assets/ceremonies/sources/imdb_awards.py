@@ -1,14 +1,15 @@
 """Festivals and award shows from the Kometa-Team/IMDb-Awards dataset: one YAML file per IMDb
 event (`events/<event id>.yml`) listing, year by year, the films (IMDb title ids) nominated in
 each award and category, and the winners. The files are read from a local copy of the dataset,
-or downloaded once from a pinned commit and cached."""
+or followed at their URLs (the dataset's default branch unless `FESTIVAL_AWARD_EVENTS_URL` names
+another base), their last good copies cached."""
 
 from __future__ import annotations
 
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Set
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 import yaml
 
 from festival_assets.ceremonies.sources.ceremony_files import SLUG
-from festival_assets.ceremonies.sources.download import download_once
 from festival_assets.ceremonies.sources.model import (
     Category,
     Ceremony,
@@ -26,21 +26,16 @@ from festival_assets.ceremonies.sources.model import (
     SourceError,
     SourceIssue,
     UnstorableText,
+    why_version_not_whole,
 )
 from festival_assets.ceremonies.sources.oscars import FILM_ID
+from festival_assets.ceremonies.sources.upstream import FollowedFile, SourceFile, local_file
 
 EVENTS_SETTING = "FESTIVAL_AWARD_EVENTS"
 EVENTS_DIR_SETTING = "FESTIVAL_AWARD_EVENTS_DIR"
 
-PINNED_COMMIT = "0989bfecccb5d2663f092b714b152a317a6c9418"
-BASE_URL = f"https://raw.githubusercontent.com/Kometa-Team/IMDb-Awards/{PINNED_COMMIT}/events"
-PINNED_SHA256 = {
-    "ev0000091": "010ed065d246d3221ced181b5f854847b98adc30db30c296b0c6f12b69f60230",
-    "ev0000123": "ea363920ea3eeedca4b9af610790e5ab6ed627457f92217d88be107770a8b1db",
-    "ev0000147": "ceb2bbe6454045926cca6ee7130257e8471abf3c62f4af0669f8ccf3e38e2697",
-    "ev0000292": "e4a4771ed607af11fdfdebbe44bf29b9148ca63666aff3aec08d7787950a5877",
-    "ev0000681": "503a18c4119ff6ed7f757cea9cb2c6041c7a8a39025645a016f60a86f307eac3",
-}
+URL_SETTING = "FESTIVAL_AWARD_EVENTS_URL"
+DEFAULT_BASE_URL = "https://raw.githubusercontent.com/Kometa-Team/IMDb-Awards/master/events"
 
 EVENT_ID = re.compile(r"ev\d{7}")
 YEAR = re.compile(r"\d{4}")
@@ -84,6 +79,8 @@ class AwardEventsDataset:
     events: tuple[AwardEvent, ...]
     ceremonies: dict[str, Ceremony]
     issues: tuple[SourceIssue, ...]
+    # Each read event's file, by festival slug.
+    files: dict[str, SourceFile]
 
 
 def load_award_events(
@@ -92,29 +89,42 @@ def load_award_events(
     cache_dir: Path,
     reserved_slugs: Set[str],
     only_slug: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    file_of: Callable[[AwardEvent], SourceFile] | None = None,
 ) -> AwardEventsDataset:
     """The ceremonies of the events `FESTIVAL_AWARD_EVENTS` names (the defaults when it is
-    empty), read from `events_dir` (`FESTIVAL_AWARD_EVENTS_DIR`) when given, otherwise
-    downloaded into `cache_dir`; with `only_slug`, of that festival's event alone. One
-    unusable pair or file never keeps the others out."""
+    empty), read from `events_dir` (`FESTIVAL_AWARD_EVENTS_DIR`) when given, otherwise followed
+    under `base_url` with their last good copies in `cache_dir`; with `only_slug`, of that
+    festival's event alone; `file_of` gives an event's file instead (a catalog that checked it
+    already). One unusable pair or file never keeps the others out. Each ceremony carries the
+    version of its file."""
     events, setting_issues = configured_events(setting, reserved_slugs)
     issues = list(setting_issues)
     named: list[AwardEvent] = []
     ceremonies: dict[str, Ceremony] = {}
+    files: dict[str, SourceFile] = {}
     for event in events:
         if only_slug is not None and event.slug != only_slug:
             continue
         try:
-            path = event_file(event, events_dir, cache_dir)
+            file = (
+                file_of(event)
+                if file_of is not None
+                else event_file(event, events_dir, base_url, cache_dir)
+            )
         except SourceError as error:
             issues.append(SourceIssue(source_name(event), str(error)))
             named.append(replace(event, name=event.name or event.slug))
             continue
-        parsed = load_event_file(path, event)
+        files[event.slug] = file
+        parsed = load_event_file(file.readable_path(), event)
         named.append(replace(event, name=parsed.festival.name))
-        ceremonies.update((ceremony.partition_key, ceremony) for ceremony in parsed.ceremonies)
+        ceremonies.update(
+            (ceremony.partition_key, replace(ceremony, source=file.version))
+            for ceremony in parsed.ceremonies
+        )
         issues.extend(parsed.issues)
-    return AwardEventsDataset(tuple(named), ceremonies, tuple(issues))
+    return AwardEventsDataset(tuple(named), ceremonies, tuple(issues), files)
 
 
 def configured_events(
@@ -170,24 +180,12 @@ def source_name(event: AwardEvent) -> str:
     return f"{event.event_id}.yml ({event.slug})"
 
 
-def cached_event_file(event: AwardEvent, cache_dir: Path) -> Path:
-    return cache_dir / f"imdb-awards-{PINNED_COMMIT[:12]}-{event.event_id}.yml"
-
-
-def local_event_file(event: AwardEvent, events_dir: Path | None, cache_dir: Path) -> Path | None:
-    """The event's file if it is on this machine already (in the local copy of the dataset,
-    or downloaded before), without going to the network."""
-    if events_dir is not None:
-        path = events_dir.expanduser() / "events" / f"{event.event_id}.yml"
-    else:
-        path = cached_event_file(event, cache_dir)
-    return path if path.is_file() else None
-
-
-def event_file(event: AwardEvent, events_dir: Path | None, cache_dir: Path) -> Path:
-    """The event's file: in the local copy of the dataset when one is given, otherwise the
-    file of the pinned commit, downloaded into `cache_dir` on first use and checked against its
-    sha256 where one is pinned. Raises SourceError when it cannot be had."""
+def event_file(
+    event: AwardEvent, events_dir: Path | None, base_url: str, cache_dir: Path
+) -> SourceFile:
+    """The event's file: in the local copy of the dataset when one is given, otherwise its last
+    good copy after a check of `<base_url>/<event_id>.yml`. Raises SourceError when there is no
+    copy at all."""
     if events_dir is not None:
         path = events_dir.expanduser() / "events" / f"{event.event_id}.yml"
         if not path.is_file():
@@ -195,17 +193,29 @@ def event_file(event: AwardEvent, events_dir: Path | None, cache_dir: Path) -> P
                 f"{EVENTS_DIR_SETTING} has no file for event {event.event_id} ({event.slug}): "
                 f"{str(path)!r} is missing"
             )
-        return path
-    return download_once(
-        f"{BASE_URL}/{event.event_id}.yml",
-        cached_event_file(event, cache_dir),
-        PINNED_SHA256.get(event.event_id),
-        what=f"the IMDb awards file of event {event.event_id} ({event.slug})",
-        remedy=(
-            f"set {EVENTS_DIR_SETTING} to a local copy of the Kometa-Team/IMDb-Awards dataset "
-            f"(a folder holding events/{event.event_id}.yml)"
-        ),
-    )
+        return local_file(path)
+    checked = followed_event(event, base_url, cache_dir).check()
+    if checked.path is None:
+        raise SourceError(
+            f"no copy of the IMDb awards file of event {event.event_id} ({event.slug}): "
+            f"{checked.problem}; set {EVENTS_DIR_SETTING} to a local copy of the "
+            f"Kometa-Team/IMDb-Awards dataset (a folder holding events/{event.event_id}.yml)"
+        )
+    return checked
+
+
+def followed_event(event: AwardEvent, base_url: str, cache_dir: Path) -> FollowedFile:
+    def guard(new: Path, old: Path | None) -> str | None:
+        fresh = load_event_file(new, event)
+        last = load_event_file(old, event) if old is not None else None
+        return why_version_not_whole(
+            {c.partition_key: c for c in fresh.ceremonies},
+            fresh.issues,
+            {c.partition_key: c for c in last.ceremonies} if last is not None else None,
+            last.issues if last is not None else (),
+        )
+
+    return FollowedFile(f"{base_url.rstrip('/')}/{event.event_id}.yml", cache_dir, guard)
 
 
 def load_event_file(path: Path, event: AwardEvent) -> ParsedEvent:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 # A source broken throughout would otherwise make a reason as long as the source.
 SHOWN_ISSUES = 3
-
-
-class SourceError(Exception):
-    """A ceremony source cannot be read at all (missing file, bad checksum, unknown ceremony)."""
+# A ceremony with this much fewer nominations than before has lost some: its source is not whole.
+SHRINK_LIMIT = 0.1
 
 
 class UnstorableText(ValueError):
@@ -22,6 +21,29 @@ class UnstorableText(ValueError):
 
     def __init__(self, field: str) -> None:
         super().__init__(f"{field} holds a NUL byte, which the database cannot store")
+
+
+class SourceError(Exception):
+    """A ceremony source cannot be read at all (missing file, no copy, unknown ceremony)."""
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    """What a copy of a source was read from: its URL or local path, the sha256 of its content,
+    and the ETag and Last-Modified its host sent with it."""
+
+    location: str
+    sha256: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def as_metadata(self) -> dict[str, str]:
+        metadata = {"source_location": self.location, "source_sha256": self.sha256}
+        if self.etag:
+            metadata["source_etag"] = self.etag
+        if self.last_modified:
+            metadata["source_last_modified"] = self.last_modified
+        return metadata
 
 
 @dataclass(frozen=True)
@@ -125,6 +147,8 @@ class Ceremony:
     categories: tuple[Category, ...]
     nominations: tuple[Nomination, ...]
     issues: tuple[SourceIssue, ...] = field(default=())
+    # The version of the source file it was read from (not part of its content).
+    source: SourceVersion | None = None
 
     # Derived from the nominations, which never change: computed once per ceremony, though
     # every step asks for them.
@@ -195,3 +219,45 @@ class ParsedCeremonies(dict[str, Ceremony | UnreadableCeremony]):
             if reason is not None:
                 reasons[key] = reason
         return reasons
+
+
+def shown(issues: Sequence[object]) -> str:
+    """The first few of a list of problems, and how many more there are."""
+    more = f" and {len(issues) - SHOWN_ISSUES} more" if len(issues) > SHOWN_ISSUES else ""
+    return "; ".join(str(issue) for issue in issues[:SHOWN_ISSUES]) + more
+
+
+def why_version_not_whole(
+    new: Mapping[str, Ceremony],
+    new_issues: Sequence[SourceIssue],
+    old: Mapping[str, Ceremony] | None,
+    old_issues: Sequence[SourceIssue] = (),
+) -> str | None:
+    """Why a new version of a source file may not replace its last good copy: it holds no
+    ceremony, lost ceremonies the copy has, has more malformed parts than the copy, or a
+    ceremony with far fewer nominations. None when it is whole. Without a copy (the first
+    download), only a version without any ceremony is refused."""
+    if not new:
+        return "it holds no ceremony" + (f" ({shown(new_issues)})" if new_issues else "")
+    if old is None:
+        return None
+    problems: list[str] = []
+    if len(new_issues) > len(old_issues):
+        problems.append(f"{len(new_issues)} malformed parts ({shown(new_issues)})")
+    lost = [key for key in old if key not in new]
+    if lost:
+        problems.append(f"it lacks {len(lost)} ceremonies of the last good copy ({shown(lost)})")
+    for key, ceremony in new.items():
+        before = old.get(key)
+        if before is None:
+            continue
+        if len(ceremony.issues) > len(before.issues):
+            problems.append(
+                f"{key} has {len(ceremony.issues)} malformed rows ({shown(ceremony.issues)})"
+            )
+        if len(ceremony.nominations) < len(before.nominations) * (1 - SHRINK_LIMIT):
+            problems.append(
+                f"{key} has {len(ceremony.nominations)} nominations where the last good copy has "
+                f"{len(before.nominations)}"
+            )
+    return shown(problems) if problems else None

@@ -1,6 +1,6 @@
 """The Academy Awards, from the DLu/oscar_data dataset (`oscars.csv`, tab-separated, one row per
-nomination). The file is read from a local path, or downloaded once from a pinned commit, checked
-against its sha256 and cached."""
+nomination). The file is read from a local path, or followed at its URL (the dataset's default
+branch unless `FESTIVAL_OSCARS_CSV_URL` names another), its last good copy cached."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from festival_assets.ceremonies.sources.download import download_once
 from festival_assets.ceremonies.sources.model import (
     Category,
     Ceremony,
@@ -23,13 +22,13 @@ from festival_assets.ceremonies.sources.model import (
     SourceError,
     SourceIssue,
     UnstorableText,
+    why_version_not_whole,
 )
+from festival_assets.ceremonies.sources.upstream import FollowedFile
 
-PINNED_URL = (
-    "https://raw.githubusercontent.com/DLu/oscar_data/"
-    "c5e9716b7e020e70205d6b95f5a5678526c1b45f/oscars.csv"
-)
-PINNED_SHA256 = "3b1d39eedad7303468b83323f51bd1069289a2710ff9873efc4b4298ae1bba78"
+LOCAL_SETTING = "FESTIVAL_OSCARS_CSV"
+URL_SETTING = "FESTIVAL_OSCARS_CSV_URL"
+DEFAULT_URL = "https://raw.githubusercontent.com/DLu/oscar_data/main/oscars.csv"
 
 FESTIVAL = Festival(slug="oscars", name="Academy Awards")
 
@@ -96,24 +95,33 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def resolve_csv(local_path: str | None, cache_dir: Path) -> Path:
-    """The dataset file to read: the configured local copy, or the pinned upstream file,
-    downloaded into `cache_dir` on first use."""
-    if local_path:
-        path = Path(local_path).expanduser()
-        if not path.is_file():
-            raise SourceError(f"FESTIVAL_OSCARS_CSV names {str(path)!r}, which is not a file")
-        return path
-    return download_pinned(PINNED_URL, PINNED_SHA256, cache_dir)
+def local_csv(local_path: str) -> Path:
+    """The configured local copy of the dataset."""
+    path = Path(local_path).expanduser()
+    if not path.is_file():
+        raise SourceError(f"{LOCAL_SETTING} names {str(path)!r}, which is not a file")
+    return path
 
 
-def download_pinned(url: str, sha256: str, cache_dir: Path) -> Path:
-    return download_once(
-        url,
-        cache_dir / f"oscars-{sha256[:16]}.csv",
-        sha256,
-        what="the Academy Awards dataset",
-        remedy="set FESTIVAL_OSCARS_CSV to the path of a local copy of oscars.csv",
+def followed_csv(url: str, cache_dir: Path) -> FollowedFile:
+    return FollowedFile(url, cache_dir, guard=guard_new_version)
+
+
+def guard_new_version(new: Path, old: Path | None) -> str | None:
+    """Why a new version of the dataset may not replace the last good copy (see
+    `why_version_not_whole`); a file that does not end with a line break was cut."""
+    if not new.read_bytes().endswith(b"\n"):
+        return "it does not end with a line break"
+    try:
+        fresh = load_dataset(new)
+    except SourceError as error:
+        return str(error)
+    last = load_dataset(old) if old is not None else None
+    return why_version_not_whole(
+        fresh.ceremonies,
+        fresh.issues,
+        last.ceremonies if last is not None else None,
+        last.issues if last is not None else (),
     )
 
 

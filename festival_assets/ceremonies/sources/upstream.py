@@ -1,0 +1,177 @@
+"""Source files followed where they are published. Each check of a file is a conditional request
+(`If-None-Match`, `If-Modified-Since`), so an unchanged file costs one 304 and no parse. A new
+version replaces the last good copy only once it is downloaded whole and its guard found it
+whole; until then, and whenever the file's host cannot be reached or answers an error, the last
+good copy keeps serving. The version of every copy (its ETag or Last-Modified and the sha256 of
+its content) is recorded beside it, so what a ceremony was read from can be told."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from festival_assets.ceremonies.sources.model import SourceError, SourceVersion
+from festival_assets.common.http import RetryPolicy
+
+# A sensor checks every followed file in one tick, which Dagster gives 60 seconds.
+TIMEOUT = (5, 30)
+RETRIES = RetryPolicy(max_retries=2, backoff_seconds=0.5, max_backoff_seconds=2.0)
+
+
+# Given the downloaded new version and the last good copy (None on the first download): why the
+# new version is not whole, or None when it may replace the copy.
+Guard = Callable[[Path, Path | None], str | None]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A source file as it is read: the copy on this machine (None when there is none), its
+    version, what its check found (`local`, `first download`, `not modified`, `new version`,
+    `same content`, `unreachable`, `error`, `rejected`), and why the newest version could not be
+    had, if it could not (the last good copy, if any, is then the one read)."""
+
+    path: Path | None
+    version: SourceVersion | None
+    outcome: str
+    problem: str | None = None
+
+    def readable_path(self) -> Path:
+        if self.path is None:
+            raise SourceError(self.problem or "no copy of the source")
+        return self.path
+
+
+class FollowedFile:
+    """One source file at a URL, with its last good copy in `folder` (one folder per URL)."""
+
+    def __init__(self, url: str, cache_dir: Path, guard: Guard) -> None:
+        self.url = url
+        name = url.rstrip("/").rsplit("/", 1)[-1] or "source"
+        self.folder = (
+            cache_dir / "followed" / f"{name}-{hashlib.sha256(url.encode()).hexdigest()[:12]}"
+        )
+        self.copy = self.folder / name
+        self.record = self.folder / "version.json"
+        self.guard = guard
+
+    def last_good(self) -> tuple[Path, SourceVersion] | None:
+        try:
+            version = SourceVersion(**json.loads(self.record.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+        return (self.copy, version) if self.copy.is_file() else None
+
+    def check(self) -> SourceFile:
+        """Ask the host whether the file changed since the last good copy, and take a new
+        version when it is whole. Never raises for what the host does: the problem is named in
+        the result, and the last good copy (if any) is the one to read."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self.locked():
+            known = self.last_good()
+            headers = {}
+            if known is not None and known[1].etag:
+                headers["If-None-Match"] = known[1].etag
+            if known is not None and known[1].last_modified:
+                headers["If-Modified-Since"] = known[1].last_modified
+            path, version = known if known is not None else (None, None)
+            try:
+                response = session().get(self.url, headers=headers, timeout=TIMEOUT)
+            except requests.RequestException as error:
+                return SourceFile(
+                    path, version, "unreachable", f"{self.url} could not be reached ({kind(error)})"
+                )
+            if response.status_code == 304 and known is not None:
+                return SourceFile(path, version, "not modified")
+            if response.status_code != 200:
+                return SourceFile(
+                    path, version, "error", f"{self.url} answered HTTP {response.status_code}"
+                )
+            fetched = SourceVersion(
+                self.url,
+                hashlib.sha256(response.content).hexdigest(),
+                response.headers.get("ETag"),
+                response.headers.get("Last-Modified"),
+            )
+            if version is not None and fetched.sha256 == version.sha256:
+                self.write_record(fetched)
+                return SourceFile(path, fetched, "same content")
+            return self.take(response.content, fetched, known)
+
+    def take(
+        self, content: bytes, fetched: SourceVersion, known: tuple[Path, SourceVersion] | None
+    ) -> SourceFile:
+        path, version = known if known is not None else (None, None)
+        with tempfile.NamedTemporaryFile(dir=self.folder, delete=False, suffix=".part") as handle:
+            handle.write(content)
+        candidate = Path(handle.name)
+        try:
+            problem = self.guard(candidate, path)
+            if problem is not None:
+                kept = (
+                    f"the last good copy (sha256 {version.sha256[:12]}) is kept"
+                    if version is not None
+                    else "nothing was kept"
+                )
+                return SourceFile(
+                    path,
+                    version,
+                    "rejected",
+                    f"the new version of {self.url} (sha256 {fetched.sha256[:12]}) is not whole: "
+                    f"{problem}; {kept}",
+                )
+            os.chmod(candidate, 0o644)
+            os.replace(candidate, self.copy)
+        finally:
+            candidate.unlink(missing_ok=True)
+        self.write_record(fetched)
+        return SourceFile(
+            self.copy, fetched, "new version" if known is not None else "first download"
+        )
+
+    def write_record(self, version: SourceVersion) -> None:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=self.folder, delete=False, suffix=".part", encoding="utf-8"
+        ) as handle:
+            json.dump(asdict(version), handle)
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, self.record)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """One check of the file at a time on this machine (a sensor tick and a run may check
+        at once); the lock dies with its holder."""
+        with open(self.folder / ".lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+
+def local_file(path: Path) -> SourceFile:
+    """A local copy, followed by its content: its version is its path and sha256."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return SourceFile(path, SourceVersion(str(path), digest.hexdigest()), "local")
+
+
+def session() -> requests.Session:
+    http = requests.Session()
+    http.mount("http://", HTTPAdapter(max_retries=RETRIES.urllib3_retry()))
+    http.mount("https://", HTTPAdapter(max_retries=RETRIES.urllib3_retry()))
+    return http
+
+
+def kind(error: requests.RequestException) -> str:
+    """The kind of a request's failure, without the URL's query (never a credential here, but
+    the message of a connection error repeats the whole URL and its pool)."""
+    return type(error).__name__

@@ -24,10 +24,11 @@ from festival_assets.ceremonies.sources.imdb_awards import DEFAULT_EVENTS, parse
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.ceremonies.sources.oscars import COLUMNS, load_dataset
 from festival_assets.ceremonies.writes import write_ceremony, write_nominations
-from festival_assets.db.engine import alembic_config, engine_for, head_revision
+from festival_assets.db.engine import engine_for
 from festival_assets.db.entities import ENTITY_KINDS, write_entities
 from festival_assets.db.models import VERSION_TABLE, Base
 from festival_assets.db.resources import FestivalDatabase, refusals_fail_at_once
+from festival_assets.db.schema import alembic_config, head_revision
 from festival_assets_tests.conftest import AWARD_EVENTS_DIR, OSCARS_CSV, Festival, table_snapshot
 
 # The first ceremony, held in 1929: the smallest of the dataset.

@@ -31,7 +31,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
-from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 
 LEASE_FOLDER = "run_leases"
 WATCH_SECONDS = 5.0
@@ -124,6 +123,10 @@ def end_dead_runs(instance: DagsterInstance, log: Callable[[str], None]) -> list
 def assign_stranded_slots(instance: DagsterInstance, log: Callable[[str], None]) -> list[str]:
     """Give the free slots of every pool to the steps that wait for one while nobody else
     will: the pools where that happened."""
+    # Only a run's watch needs Dagster's storage classes, heavy to import in every process that
+    # loads the definitions.
+    from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
+
     storage = instance.event_log_storage
     if not isinstance(storage, SqlEventLogStorage):
         return []

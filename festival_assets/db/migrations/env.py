@@ -1,5 +1,6 @@
-"""Alembic environment: migrations run on the connection handed over by `ensure_schema`, or on
-`FESTIVAL_DATABASE_URL` when run from the alembic command line."""
+"""Alembic environment: migrations run on the connection handed over by
+`festival_assets.db.schema.ensure_schema`, or on `FESTIVAL_DATABASE_URL` when run from the
+alembic command line."""
 
 from alembic import context
 from sqlalchemy import Connection

@@ -116,9 +116,7 @@ def main(argv: list[str] | None = None) -> None:
             "TMDB_IMAGE_URL": server.image_url,
             "TMDB_REQUESTS_PER_SECOND": str(args.rate_limit),
         }
-        (Path(home) / "dagster.yaml").write_text(
-            (ROOT / "dagster.yaml").read_text()
-        )
+        (Path(home) / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
         subprocess.run(
             [DAGSTER, "instance", "concurrency", "set", "tmdb", "1"],
             env=environment,

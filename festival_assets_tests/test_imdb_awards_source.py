@@ -17,7 +17,7 @@ from festival_assets.ceremonies.sources.imdb_awards import (
     configured_events,
     load_award_events,
 )
-from festival_assets_tests.upstream_server import Upstream, serving
+from festival_assets.devtools.dataset_server import Upstream, serving
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "imdb_awards"
 EVENTS = DATA / "events"

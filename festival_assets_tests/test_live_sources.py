@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.definitions.run_request import InstigatorType
 from dagster._core.scheduler.instigation import TickStatus
 from sqlalchemy import create_engine, text
 
+from festival_assets.devtools.dataset_server import Upstream, serving
 from festival_assets_tests.conftest import (
     AWARD_EVENTS_DIR,
     OSCARS_CSV,
@@ -36,7 +37,6 @@ from festival_assets_tests.dagster_services import (
     start,
     stop,
 )
-from festival_assets_tests.upstream_server import Upstream, serving
 
 CHECK_SECONDS = 2
 TIMEOUT = 240
@@ -189,6 +189,14 @@ def follow(
     assert "oscars-2025" not in stored  # never imported, so not imported now
     sha = hashlib.sha256(announced.encode()).hexdigest()
     assert versions == {"oscars-2024": sha, "oscars-2026": sha}
+    [record] = instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=AssetKey("ceremony"), asset_partitions=["oscars-2026"]),
+        limit=1,
+    ).records
+    recorded = record.asset_materialization.metadata
+    assert recorded["source_sha256"].value == sha
+    assert recorded["source_location"].value == f"{upstream.url}/oscars.csv"
+    assert recorded["source_etag"].value.startswith('W/"')
     # Cannes's file did not change: every check of it after the first was a 304.
     cannes = [status for path, status in upstream.requests if path.endswith(f"{CANNES}.yml")]
     assert cannes[0] == 200 and set(cannes[1:]) == {304}
@@ -210,6 +218,13 @@ def follow(
         log,
     )
     assert said
+    # A run meanwhile reads the last good copy and says why, naming the URL.
+    rerun = subprocess.run(
+        materialize_command("oscars-2024"), env=environment, capture_output=True, text=True
+    )
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert f"{upstream.url}/oscars.csv answered HTTP 503" in rerun.stderr
+    assert "the last good copy" in rerun.stderr
     # A new version cut in half: refused as not whole, the last good copy kept.
     upstream.fault = None
     (served / "oscars.csv").write_text(corrected[: len(corrected) // 2], "utf-8")

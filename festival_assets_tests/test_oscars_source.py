@@ -15,8 +15,8 @@ from festival_assets.ceremonies.sources.oscars import (
     local_csv,
     parse_dataset,
 )
+from festival_assets.devtools.dataset_server import Upstream, serving
 from festival_assets_tests.conftest import OSCARS_CSV
-from festival_assets_tests.upstream_server import Upstream, serving
 
 HEADER = "\t".join(COLUMNS)
 

@@ -6,7 +6,6 @@ another base), their last good copies cached."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Set
@@ -29,7 +28,12 @@ from festival_assets.ceremonies.sources.model import (
     why_version_not_whole,
 )
 from festival_assets.ceremonies.sources.oscars import FILM_ID
-from festival_assets.ceremonies.sources.upstream import FollowedFile, SourceFile, local_file
+from festival_assets.ceremonies.sources.upstream import (
+    FollowedFile,
+    SourceFile,
+    local_file,
+    parsed_once,
+)
 
 EVENTS_SETTING = "FESTIVAL_AWARD_EVENTS"
 EVENTS_DIR_SETTING = "FESTIVAL_AWARD_EVENTS_DIR"
@@ -218,15 +222,10 @@ def followed_event(event: AwardEvent, base_url: str, cache_dir: Path) -> Followe
     return FollowedFile(f"{base_url.rstrip('/')}/{event.event_id}.yml", cache_dir, guard)
 
 
+@parsed_once(maxsize=32)
 def load_event_file(path: Path, event: AwardEvent) -> ParsedEvent:
-    stat = path.stat()
-    return _load_event_file_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, event)
-
-
-@functools.lru_cache(maxsize=32)
-def _load_event_file_cached(path: str, mtime_ns: int, size: int, event: AwardEvent) -> ParsedEvent:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         festival = Festival(event.slug, event.name or event.slug)
         return ParsedEvent(

@@ -5,7 +5,6 @@ branch unless `FESTIVAL_OSCARS_CSV_URL` names another), its last good copy cache
 from __future__ import annotations
 
 import csv
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,7 +23,7 @@ from festival_assets.ceremonies.sources.model import (
     UnstorableText,
     why_version_not_whole,
 )
-from festival_assets.ceremonies.sources.upstream import FollowedFile
+from festival_assets.ceremonies.sources.upstream import FollowedFile, parsed_once
 
 LOCAL_SETTING = "FESTIVAL_OSCARS_CSV"
 URL_SETTING = "FESTIVAL_OSCARS_CSV_URL"
@@ -148,17 +147,12 @@ class OscarsDataset:
         return self.ceremonies[partition_key]
 
 
+@parsed_once(maxsize=4)
 def load_dataset(path: Path) -> OscarsDataset:
-    stat = path.stat()
-    return _load_dataset_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=4)
-def _load_dataset_cached(path: str, mtime_ns: int, size: int) -> OscarsDataset:
     # Bytes that are not UTF-8 stay in the text as surrogates: their row is reported, not the
     # whole file refused.
     with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
-        return parse_dataset(handle, source_name=Path(path).name)
+        return parse_dataset(handle, source_name=path.name)
 
 
 def parse_dataset(lines: Iterable[str], source_name: str = "oscars.csv") -> OscarsDataset:

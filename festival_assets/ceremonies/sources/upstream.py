@@ -8,14 +8,18 @@ its content) is recorded beside it, so what a ceremony was read from can be told
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -111,9 +115,11 @@ class FollowedFile:
         self, content: bytes, fetched: SourceVersion, known: tuple[Path, SourceVersion] | None
     ) -> SourceFile:
         path, version = known if known is not None else (None, None)
-        with tempfile.NamedTemporaryFile(dir=self.folder, delete=False, suffix=".part") as handle:
-            handle.write(content)
-        candidate = Path(handle.name)
+        # Under the file's name, so that what its guard parsed names it rightly and is the
+        # parse of the copy it becomes (`parsed_once`); the lock keeps the folder to one writer.
+        candidate = self.folder / "incoming" / self.copy.name
+        candidate.parent.mkdir(exist_ok=True)
+        candidate.write_bytes(content)
         try:
             problem = self.guard(candidate, path)
             if problem is not None:
@@ -175,3 +181,35 @@ def kind(error: requests.RequestException) -> str:
     """The kind of a request's failure, without the URL's query (never a credential here, but
     the message of a connection error repeats the whole URL and its pool)."""
     return type(error).__name__
+
+
+R = TypeVar("R")
+
+
+def parsed_once(maxsize: int) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Cache a parse of a file (the function's first argument, a Path) by the file's identity:
+    its device, inode, modification time and size. A new version checked under its guard and
+    then moved into place as the copy is parsed once, not twice."""
+
+    def decorate(parse: Callable[..., R]) -> Callable[..., R]:
+        cache: OrderedDict[Hashable, R] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(parse)
+        def cached(path: Path, *args: Hashable) -> R:
+            stat = path.stat()
+            key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size, *args)
+            with lock:
+                if key in cache:
+                    cache.move_to_end(key)
+                    return cache[key]
+            result = parse(path, *args)
+            with lock:
+                cache[key] = result
+                while len(cache) > maxsize:
+                    cache.popitem(last=False)
+            return result
+
+        return cached
+
+    return decorate

@@ -1,6 +1,7 @@
-"""An upstream of the tests' own: the files of a folder over HTTP as GitHub's raw file host
-serves them, with an ETag (and Last-Modified) that honours If-None-Match (304), and faults to
-turn on: answer 503, or cut each answer in half after promising it whole."""
+"""A stand-in for the datasets' upstream, for tests and benchmarks: the files of a folder over
+HTTP as GitHub's raw file host serves them, with an ETag (and Last-Modified) that honours
+If-None-Match (304), and faults to turn on: answer 503, or cut each answer in half after
+promising it whole."""
 
 from __future__ import annotations
 

@@ -234,7 +234,7 @@ def test_the_sensor_takes_note_then_imports_what_appears_and_what_changed(
 ) -> None:
     from festival_assets.definitions import defs
 
-    sensor = defs.get_sensor_def("source_updates")
+    sensor = defs.resolve_sensor_def("source_updates")
     copy = oscars_copy(tmp_path / "oscars.csv", drop="98")
     resources = {
         "sources": CeremonySources(oscars_csv=str(copy)),
@@ -291,7 +291,7 @@ def test_the_refresh_walks_through_the_imported_ceremonies_of_each_festival(
         festival.instance.report_runless_asset_event(
             AssetMaterialization(AssetKey("nominations"), partition=key)
         )
-    refresh = defs.get_schedule_def("ceremony_refresh")
+    refresh = defs.resolve_schedule_def("ceremony_refresh")
     assert refresh.cron_schedule == "0 3 * * *"
     requested: list[list[str]] = []
     for day in range(4):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -130,11 +129,6 @@ class SourceCatalog:
     def ceremonies(self) -> dict[str, Ceremony]:
         files, _ = self.ceremony_files
         return {**self.oscars.ceremonies, **self.award_events.ceremonies, **files}
-
-    @property
-    def issues(self) -> tuple[SourceIssue, ...]:
-        _, rejected = self.ceremony_files
-        return (*self.oscars.issues, *self.award_events.issues, *rejected)
 
     def partition_keys(self) -> list[str]:
         return list(self.ceremonies)
@@ -274,11 +268,3 @@ class SourceCatalog:
             files, _ = self.ceremony_files
             return dict(files)
         return dict(self.events_of(name).ceremonies)
-
-
-def latest_by_festival(keys: Iterable[str]) -> dict[str, str]:
-    """The last key of each festival, in the order given."""
-    latest: dict[str, str] = {}
-    for key in keys:
-        latest[key.split("-")[0]] = key
-    return latest

@@ -85,7 +85,8 @@ def ceremony(
             parsed[key] = UnreadableCeremony(key, str(error))
             continue
         rejected.update(str(issue) for issue in catalog.rejected_beside(key))
-        stale.update(catalog.stale_sources(key))
+        if (trouble := catalog.stale_source(key)) is not None:
+            stale.add(trouble)
     for issue in sorted(rejected):
         context.log.warning(f"source rejected beside the run's ceremonies: {issue}")
     for problem in sorted(stale):

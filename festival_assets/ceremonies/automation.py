@@ -97,8 +97,8 @@ def check_sources(
     followed = catalog.followed(festival)
     found = SourceCheck(versions=dict(previous or {}))
     for name, file in followed.items():
-        if file.problem is not None:
-            found.troubles.append(f"{name}: {file.problem}")
+        if (trouble := file.trouble()) is not None:
+            found.troubles.append(f"{name}: {trouble}")
         if file.version is None:
             continue
         found.versions[name] = file.version.sha256

@@ -195,21 +195,12 @@ class SourceCatalog:
         _, rejected = self.source_of(partition_key)
         return rejected
 
-    def stale_sources(self, partition_key: str) -> list[str]:
+    def stale_source(self, partition_key: str) -> str | None:
         """Why the newest version of the key's source could not be had, when its last good copy
         is read instead (upstream unreachable, an error, a new version that is not whole)."""
         slug = partition_key.split("-")[0]
-        if slug == FESTIVAL.slug:
-            file: SourceFile | None = self.oscars_file
-        else:
-            file = self.events_of(slug).files.get(slug)
-        if file is None or file.path is None or file.problem is None:
-            return []
-        return [
-            f"{file.problem}; the last good copy (sha256 {file.version.sha256[:12]}) is read"
-            if file.version is not None
-            else file.problem
-        ]
+        file = self.oscars_file if slug == FESTIVAL.slug else self.events_of(slug).files.get(slug)
+        return None if file is None or file.path is None else file.trouble()
 
     def followed(self, festival: str | None = None) -> dict[str, SourceFile]:
         """Every source a sensor follows, checked upstream at once (one conditional request per

@@ -49,6 +49,14 @@ class SourceFile:
     outcome: str
     problem: str | None = None
 
+    def trouble(self) -> str | None:
+        """What went wrong upstream, and which copy is read instead; None when nothing did."""
+        if self.problem is None:
+            return None
+        if self.version is None:
+            return self.problem
+        return f"{self.problem}; the last good copy (sha256 {self.version.sha256[:12]}) is read"
+
     def readable_path(self) -> Path:
         if self.path is None:
             raise SourceError(self.problem or "no copy of the source")
@@ -92,7 +100,10 @@ class FollowedFile:
                 response = session().get(self.url, headers=headers, timeout=TIMEOUT)
             except requests.RequestException as error:
                 return SourceFile(
-                    path, version, "unreachable", f"{self.url} could not be reached ({kind(error)})"
+                    path,
+                    version,
+                    "unreachable",
+                    f"{self.url} could not be reached ({type(error).__name__})",
                 )
             if response.status_code == 304 and known is not None:
                 return SourceFile(path, version, "not modified")
@@ -123,17 +134,12 @@ class FollowedFile:
         try:
             problem = self.guard(candidate, path)
             if problem is not None:
-                kept = (
-                    f"the last good copy (sha256 {version.sha256[:12]}) is kept"
-                    if version is not None
-                    else "nothing was kept"
-                )
                 return SourceFile(
                     path,
                     version,
                     "rejected",
                     f"the new version of {self.url} (sha256 {fetched.sha256[:12]}) is not whole: "
-                    f"{problem}; {kept}",
+                    f"{problem}",
                 )
             os.chmod(candidate, 0o644)
             os.replace(candidate, self.copy)
@@ -175,12 +181,6 @@ def session() -> requests.Session:
     http.mount("http://", HTTPAdapter(max_retries=RETRIES.urllib3_retry()))
     http.mount("https://", HTTPAdapter(max_retries=RETRIES.urllib3_retry()))
     return http
-
-
-def kind(error: requests.RequestException) -> str:
-    """The kind of a request's failure, without the URL's query (never a credential here, but
-    the message of a connection error repeats the whole URL and its pool)."""
-    return type(error).__name__
 
 
 R = TypeVar("R")

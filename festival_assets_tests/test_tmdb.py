@@ -76,6 +76,35 @@ def test_a_tv_title_is_found_through_find_and_enriched_from_tv() -> None:
         assert (server.counts.movie_by_imdb_id, server.counts.find, server.counts.tv) == (1, 1, 1)
 
 
+@pytest.mark.parametrize(
+    ("imdb_id", "outcome", "requests"),
+    [
+        # /find, then /tv/{id}: one request fewer than the 404 of /movie/{imdb_id} first.
+        ("tt0944947", ("enriched", "tv"), {"find": 1, "tv": 1}),
+        # A film named as television: /find, then /movie/{id}.
+        ("tt0000001", ("enriched", "movie"), {"find": 1, "movie": 1}),
+        # Unknown: /find alone.
+        ("tt0000099", ("not_found", "movie"), {"find": 1}),
+    ],
+)
+def test_a_title_expected_to_be_television_goes_to_find_first(
+    imdb_id: str, outcome: tuple[str, str], requests: dict[str, int]
+) -> None:
+    catalog = Catalog(
+        people={},
+        movies={"tt0000001": {"title": "Top Hat"}},
+        tv={"tt0944947": {"name": "Game of Thrones"}},
+    )
+    with LocalTMDbServer(catalog=catalog) as server:
+        lookup = client_for(server).lookup_title(imdb_id, television=True)
+        assert (lookup.status, lookup.media_type) == outcome
+        counts = server.counts
+        sent = {"find": counts.find, "tv": counts.tv, "movie": counts.movie}
+        assert {name: n for name, n in sent.items() if n} == requests
+        assert counts.movie_by_imdb_id == 0
+        assert counts.api == sum(requests.values())
+
+
 def test_an_unknown_title_costs_the_404_and_find(small_server: LocalTMDbServer) -> None:
     lookup = client_for(small_server).lookup_title("tt0000099")
     assert (lookup.status, lookup.error) == ("not_found", "not found on TMDb")
@@ -165,6 +194,45 @@ def test_the_rate_limiter_keeps_every_one_second_window_under_the_limit() -> Non
         starts.append(time.monotonic())
     assert starts[-1] - starts[0] >= 2.0
     assert all(sum(1 for other in starts if start <= other < start + 1.0) <= 20 for start in starts)
+
+
+class FakeClock:
+    """`time` for the rate limiter: sleeping moves the clock, and so does a stalled thread."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_request_let_go_late_is_made_up_for_within_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr("festival_assets.tmdb.ratelimit.time", clock)
+    limiter = RateLimiter(20)
+    starts = []
+    for n in range(60):
+        limiter.acquire()
+        starts.append(clock.now)
+        if n in (10, 30):
+            clock.now += 0.2  # the thread that got the turn was held up
+    # Most of the 0.4 s the two stalls held the schedule up is made up for.
+    assert starts[-1] - starts[0] < 59 * limiter.interval + 0.2
+    # Catching up never puts more than 20 in a second.
+    assert all(sum(1 for other in starts if start <= other < start + 1.0) <= 20 for start in starts)
+    # Idle time is not saved up: after a long pause, one interval apart again (after the few
+    # a quarter of a second makes up for).
+    clock.now += 10
+    later = []
+    for _ in range(10):
+        limiter.acquire()
+        later.append(clock.now)
+    assert later[-1] - later[0] >= 4 * limiter.interval
 
 
 def test_under_a_server_rate_limit_every_lookup_still_succeeds(tmdb_catalog: Catalog) -> None:

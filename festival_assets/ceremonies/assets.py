@@ -24,8 +24,8 @@ from festival_assets.ceremonies.sources.model import (
     SourceError,
     UnreadableCeremony,
 )
-from festival_assets.ceremonies.summary import ceremony_status
-from festival_assets.ceremonies.verify import link_differences, nomination_differences
+from festival_assets.ceremonies.summary import StoredEntities, ceremony_status
+from festival_assets.ceremonies.verify import link_differences, nomination_differences, pairings
 from festival_assets.ceremonies.writes import (
     CeremonyWrite,
     NominationsWrite,
@@ -151,11 +151,12 @@ def sync_nominations(
     stays as the last whole source left it; it is written only where nothing is stored yet (a
     first import skips the malformed rows, as `ceremony` reported)."""
     with engine.connect() as connection:
+        pairs = pairings(connection, source)
         in_sync = (
-            nomination_differences(connection, source).ok
-            and link_differences(connection, source).ok
+            nomination_differences(source.partition_key, pairs).ok
+            and link_differences(source.partition_key, pairs).ok
         )
-        stored = stored_nominations(connection, source)
+        stored = sum(pair.stored is not None for pair in pairs)
     if in_sync:
         return None, None
     problem = why_not_whole(source, stored)
@@ -186,14 +187,18 @@ def nominations(
     per_ceremony = {}
     summaries = []
     not_whole: dict[str, str] = {}
-    for source in ceremony.readable():
+    ceremonies = ceremony.readable()
+    # People, movies and images were written by the steps before: one read serves every
+    # ceremony's summary.
+    with engine.connect() as connection:
+        stored = StoredEntities(connection, ceremonies)
+    for source in ceremonies:
         with refusals_fail_at_once(source.partition_key):
             written, kept_because = sync_nominations(engine, source)
         if kept_because is not None:
             not_whole[source.partition_key] = kept_because
             context.log.error(f"{source.partition_key}: {kept_because}")
-        with engine.connect() as connection:
-            status, summary = ceremony_status(connection, source)
+        status, summary = ceremony_status(source, stored)
         summaries.append(summary)
         context.add_asset_metadata(
             {"ceremony": source.partition_key, "summary": MetadataValue.md(summary)},

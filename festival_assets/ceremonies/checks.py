@@ -19,9 +19,11 @@ from sqlalchemy import Connection
 from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies
 from festival_assets.ceremonies.verify import (
+    Pairing,
     duplicate_entities,
     link_differences,
     nomination_differences,
+    pairings,
 )
 from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
 from festival_assets.common.metadata import listing
@@ -39,8 +41,10 @@ def described(problems: list[str]) -> str | None:
     return f"{count}: " + "; ".join(problems[:DESCRIBED]) + more
 
 
-def nominations_match_source(connection: Connection, source: Ceremony) -> CeremonyCheck:
-    found = nomination_differences(connection, source)
+def nominations_match_source(
+    connection: Connection, source: Ceremony, pairs: list[Pairing]
+) -> CeremonyCheck:
+    found = nomination_differences(source.partition_key, pairs)
     return CeremonyCheck(
         passed=found.ok,
         description=described(found.problems),
@@ -53,8 +57,10 @@ def nominations_match_source(connection: Connection, source: Ceremony) -> Ceremo
     )
 
 
-def people_and_films_linked(connection: Connection, source: Ceremony) -> CeremonyCheck:
-    found = link_differences(connection, source)
+def people_and_films_linked(
+    connection: Connection, source: Ceremony, pairs: list[Pairing]
+) -> CeremonyCheck:
+    found = link_differences(source.partition_key, pairs)
     return CeremonyCheck(
         passed=found.ok,
         description=described(found.problems),
@@ -69,7 +75,9 @@ def people_and_films_linked(connection: Connection, source: Ceremony) -> Ceremon
     )
 
 
-def no_duplicate_people_or_movies(connection: Connection, source: Ceremony) -> CeremonyCheck:
+def no_duplicate_people_or_movies(
+    connection: Connection, source: Ceremony, _pairs: list[Pairing]
+) -> CeremonyCheck:
     problems = [
         f"{source.partition_key}: {problem}" for problem in duplicate_entities(connection, source)
     ]
@@ -80,7 +88,11 @@ def no_duplicate_people_or_movies(connection: Connection, source: Ceremony) -> C
     )
 
 
-NOMINATION_CHECKS: dict[str, tuple[str, Callable[[Connection, Ceremony], CeremonyCheck]]] = {
+NominationCheck = Callable[[Connection, Ceremony, list[Pairing]], CeremonyCheck]
+# The checks that compare the stored nominations with the source's: they share one pairing.
+COMPARING = ("nominations_match_source", "people_and_films_linked")
+
+NOMINATION_CHECKS: dict[str, tuple[str, NominationCheck]] = {
     "nominations_match_source": (
         "Every nomination of the source is stored once, with its category, credited text, "
         "winner flag and details, and no other nomination is.",
@@ -115,13 +127,20 @@ NOMINATION_CHECKS: dict[str, tuple[str, Callable[[Connection, Ceremony], Ceremon
 def nomination_checks(
     context: AssetCheckExecutionContext, ceremony: ParsedCeremonies, database: FestivalDatabase
 ) -> Iterator[Output[None] | AssetCheckEvaluation]:
-    ceremonies = ceremony.readable()
-    selected = context.op_execution_context.selected_asset_check_keys
+    selected = {
+        name
+        for name in NOMINATION_CHECKS
+        if AssetCheckKey(AssetKey("nominations"), name)
+        in context.op_execution_context.selected_asset_check_keys
+    }
+    found: dict[str, dict[str, CeremonyCheck]] = {name: {} for name in selected}
     with database.engine().connect() as connection:
-        for name, (_, check) in NOMINATION_CHECKS.items():
+        for source in ceremony.readable():
+            pairs = pairings(connection, source) if selected & set(COMPARING) else []
+            for name in selected:
+                check = NOMINATION_CHECKS[name][1]
+                found[name][source.partition_key] = check(connection, source, pairs)
+    for name in NOMINATION_CHECKS:
+        if name in selected:
             check_key = AssetCheckKey(AssetKey("nominations"), name)
-            if check_key in selected:
-                per_ceremony = {
-                    source.partition_key: check(connection, source) for source in ceremonies
-                }
-                yield from ceremony_check_evaluations(context, check_key, per_ceremony)
+            yield from ceremony_check_evaluations(context, check_key, found[name])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table, select
 
@@ -29,14 +30,45 @@ def entity_statuses(
     return found
 
 
-def ceremony_status(connection: Connection, ceremony: Ceremony) -> tuple[dict[str, int], str]:
+class StoredEntities:
+    """What is stored for the people and movies of a run's ceremonies and for their images,
+    read once for all of them, then told apart ceremony by ceremony."""
+
+    def __init__(
+        self, connection: Connection, ceremonies: list[Ceremony], *, with_images: bool = True
+    ) -> None:
+        self.statuses = {
+            kind.name: entity_statuses(
+                connection, kind.table, {i for c in ceremonies for i in c.named_ids(kind.name)}
+            )
+            for kind in ENTITY_KINDS
+        }
+        owners = [
+            entity_id for found in self.statuses.values() for entity_id, _, _ in found.values()
+        ]
+        self.images: dict[uuid.UUID, list[tuple[str, str | None]]] = {}
+        for chunk in in_chunks(owners if with_images else []):
+            query = select(images.c.owner_id, images.c.status, images.c.error).where(
+                images.c.owner_id.in_(chunk)
+            )
+            for owner_id, status, error in connection.execute(query):
+                self.images.setdefault(owner_id, []).append((status, error))
+
+    def of(
+        self, kind_name: str, imdb_ids: Iterable[str]
+    ) -> dict[str, tuple[uuid.UUID, str, str | None]]:
+        found = self.statuses[kind_name]
+        return {imdb_id: found[imdb_id] for imdb_id in imdb_ids if imdb_id in found}
+
+
+def ceremony_status(ceremony: Ceremony, stored: StoredEntities) -> tuple[dict[str, int], str]:
     """Counts of what is stored for the ceremony's people, movies and images, and a Markdown
     summary: the counts, the winners by category, then what failed and why."""
     counts: dict[str, int] = {}
     problems: list[str] = []
-    owners: dict[uuid.UUID, str] = {}
+    image_tally: Counter[str] = Counter()
     for kind in ENTITY_KINDS:
-        statuses = entity_statuses(connection, kind.table, set(ceremony.named_ids(kind.name)))
+        statuses = stored.of(kind.name, ceremony.named_ids(kind.name))
         tally = Counter(status for _, status, _ in statuses.values())
         for status in ("enriched", "not_found", "failed", "pending"):
             counts[f"{kind.name}_{status}"] = tally[status]
@@ -45,16 +77,11 @@ def ceremony_status(connection: Connection, ceremony: Ceremony) -> tuple[dict[st
             for imdb_id, (_, status, error) in sorted(statuses.items())
             if status == "failed"
         ]
-        owners.update({entity_id: imdb_id for imdb_id, (entity_id, _, _) in statuses.items()})
-    image_tally: Counter[str] = Counter()
-    for chunk in in_chunks(list(owners)):
-        query = select(images.c.owner_id, images.c.status, images.c.error).where(
-            images.c.owner_id.in_(chunk)
-        )
-        for owner_id, status, error in connection.execute(query):
-            image_tally[status] += 1
-            if status != "stored":
-                problems.append(f"image of {owners[owner_id]}: {status}, {error}")
+        for imdb_id, (entity_id, _, _) in sorted(statuses.items()):
+            for status, error in stored.images.get(entity_id, ()):
+                image_tally[status] += 1
+                if status != "stored":
+                    problems.append(f"image of {imdb_id}: {status}, {error}")
     counts["images_stored"] = image_tally["stored"]
     counts["images_invalid"] = image_tally["invalid"]
     counts["images_failed"] = image_tally["failed"]

@@ -229,14 +229,14 @@ def row_problems(partition_key: str, pairing: Pairing) -> list[str]:
     ]
 
 
-def nomination_differences(connection: Connection, ceremony: Ceremony) -> NominationDifferences:
+def nomination_differences(partition_key: str, pairs: list[Pairing]) -> NominationDifferences:
     """Every nomination of the source stored once with its category, credited text, winner
-    flag, details and unlinked nominees and films, and no other nomination."""
-    pairs = pairings(connection, ceremony)
+    flag, details and unlinked nominees and films, and no other nomination: what the
+    `pairings` of a ceremony say."""
     return NominationDifferences(
         expected=sum(p.expected is not None for p in pairs),
         stored=sum(p.stored is not None for p in pairs),
-        problems=[problem for p in pairs for problem in row_problems(ceremony.partition_key, p)],
+        problems=[problem for p in pairs for problem in row_problems(partition_key, p)],
     )
 
 
@@ -282,10 +282,9 @@ def link_problems(partition_key: str, pairing: Pairing) -> list[str]:
     )
 
 
-def link_differences(connection: Connection, ceremony: Ceremony) -> LinkDifferences:
+def link_differences(partition_key: str, pairs: list[Pairing]) -> LinkDifferences:
     """Every person and film id of the source linked to its nomination under the text the
-    source credits, and no other link."""
-    pairs = pairings(connection, ceremony)
+    source credits, and no other link: what the `pairings` of a ceremony say."""
     expected = [p.expected for p in pairs if p.expected is not None]
     stored = [p.stored for p in pairs if p.stored is not None]
     return LinkDifferences(
@@ -293,7 +292,7 @@ def link_differences(connection: Connection, ceremony: Ceremony) -> LinkDifferen
         person_links_stored=sum(len(n.people) for n in stored),
         film_links_in_source=sum(len(n.films) for n in expected),
         film_links_stored=sum(len(n.films) for n in stored),
-        problems=[problem for p in pairs for problem in link_problems(ceremony.partition_key, p)],
+        problems=[problem for p in pairs for problem in link_problems(partition_key, p)],
     )
 
 

@@ -14,7 +14,10 @@ from dagster import (
     AssetCheckExecutionContext,
     AssetCheckKey,
     AssetCheckSeverity,
+    AssetKey,
     AssetRecordsFilter,
+    DagsterEventType,
+    EventLogRecord,
     Output,
 )
 from dagster._core.definitions.asset_checks.asset_check_evaluation import (
@@ -41,31 +44,41 @@ def ceremony_check_evaluations(
     assets_def = context.op_execution_context.assets_def
     yield Output(None, output_name=assets_def.get_output_name_for_asset_check_key(check_key))
     spec = assets_def.get_spec_for_check_key(check_key)
+    latest = latest_materializations(context, check_key.asset_key, list(per_ceremony))
     for partition_key, found in per_ceremony.items():
+        record = latest.get(partition_key)
         yield AssetCheckEvaluation(
             asset_key=check_key.asset_key,
             check_name=check_key.name,
             passed=found.passed,
             metadata=dict(found.metadata),
             description=found.description,
-            target_materialization_data=latest_materialization(context, check_key, partition_key),
+            target_materialization_data=AssetCheckEvaluationTargetMaterializationData(
+                run_id=record.run_id, storage_id=record.storage_id, timestamp=record.timestamp
+            )
+            if record
+            else None,
             severity=found.severity,
             blocking=spec.blocking,
             partition=partition_key,
         )
 
 
-def latest_materialization(
-    context: AssetCheckExecutionContext, check_key: AssetCheckKey, partition_key: str
-) -> AssetCheckEvaluationTargetMaterializationData | None:
-    records = context.instance.fetch_materializations(
-        AssetRecordsFilter(asset_key=check_key.asset_key, asset_partitions=[partition_key]),
-        limit=1,
-    ).records
-    if not records:
-        return None
-    return AssetCheckEvaluationTargetMaterializationData(
-        run_id=records[0].event_log_entry.run_id,
-        storage_id=records[0].storage_id,
-        timestamp=records[0].timestamp,
+def latest_materializations(
+    context: AssetCheckExecutionContext, asset_key: AssetKey, partition_keys: list[str]
+) -> dict[str, EventLogRecord]:
+    """The latest materialization of each of these partitions of the asset, in two queries
+    whatever their number."""
+    if not partition_keys:
+        return {}
+    instance = context.instance
+    storage_ids = instance.event_log_storage.get_latest_storage_id_by_partition(
+        asset_key, DagsterEventType.ASSET_MATERIALIZATION, set(partition_keys)
     )
+    if not storage_ids:
+        return {}
+    records = instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=asset_key, storage_ids=list(storage_ids.values())),
+        limit=len(storage_ids),
+    ).records
+    return {record.partition_key: record for record in records if record.partition_key}

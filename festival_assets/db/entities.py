@@ -31,6 +31,23 @@ class EntityKind:
     def image_path(self) -> Column[str | None]:
         return self.table.c[self.image_path_column]
 
+    def image_task(self, imdb_id: str, file_path: str) -> ImageTask:
+        return ImageTask(self.noun, self.entity_id(imdb_id), self.image_kind, file_path)
+
+
+@dataclass(frozen=True)
+class ImageTask:
+    """An image that an entity's TMDb record names: its owner and TMDb's file path."""
+
+    owner_type: str
+    owner_id: uuid.UUID
+    kind: str
+    file_path: str
+
+    @property
+    def image_id(self) -> uuid.UUID:
+        return natural_id("image", self.owner_type, str(self.owner_id), self.kind)
+
 
 PEOPLE = EntityKind(
     name="people",

@@ -1,12 +1,10 @@
 """Posters of the run's movies and profile photos of its people."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster import (
     AssetExecutionContext,
     AssetIn,
-    AssetKey,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -18,17 +16,8 @@ from festival_assets.common.metadata import SHOWN, counts_metadata
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.images.resources import ImageStorage
-from festival_assets.images.sync import ceremony_image_counts, sync_images
-
-IMAGES = AssetKey("images")
-
-
-def run_started_at(context: AssetExecutionContext) -> datetime | None:
-    record = context.instance.get_run_record_by_id(context.run.run_id)
-    if record is None or record.start_time is None:
-        return None
-    return datetime.fromtimestamp(record.start_time, UTC)
+from festival_assets.images.resources import ImageStorage, run_started_at
+from festival_assets.images.sync import RecordedImages, sync_images
 
 
 def imdb_ids_of(ceremonies: ParsedCeremonies) -> dict[str, set[str]]:
@@ -69,9 +58,10 @@ def images(
 ) -> MaterializeResult:
     settings = image_storage.settings()
     engine = database.engine()
+    imdb_ids = imdb_ids_of(ceremony)
     counts = sync_images(
         engine,
-        imdb_ids_of(ceremony),
+        imdb_ids,
         settings,
         force_refresh=import_settings.force_refresh_images,
         concurrency=image_storage.concurrency,
@@ -88,9 +78,10 @@ def images(
             f"{not_downloaded} images could not be downloaded from TMDB_IMAGE_URL "
             f"{settings.image_url}; stored copies were kept, and the next run tries again"
         )
+    recorded = RecordedImages(engine, imdb_ids)
     per_ceremony = {
-        source.partition_key: ceremony_image_counts(
-            engine, {kind.name: source.named_ids(kind.name) for kind in ENTITY_KINDS}
+        source.partition_key: recorded.counts(
+            {kind.name: source.named_ids(kind.name) for kind in ENTITY_KINDS}
         )
         for source in ceremony.readable()
     }

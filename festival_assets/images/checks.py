@@ -17,7 +17,8 @@ from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
 from festival_assets.common.metadata import listing
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.images.sync import stored_image_problems
+from festival_assets.images.assets import imdb_ids_of
+from festival_assets.images.sync import RecordedImages
 
 
 @asset_check(
@@ -32,11 +33,11 @@ from festival_assets.images.sync import stored_image_problems
 def images_valid_on_disk(
     context: AssetCheckExecutionContext, ceremony: ParsedCeremonies, database: FestivalDatabase
 ) -> Iterator[Output[None] | AssetCheckEvaluation]:
-    engine = database.engine()
+    recorded = RecordedImages(database.engine(), imdb_ids_of(ceremony))
     per_ceremony = {}
     for source in ceremony.readable():
-        imdb_ids = {kind: set(source.named_ids(kind)) for kind in ("people", "movies")}
-        stored, problems = stored_image_problems(engine, imdb_ids)
+        imdb_ids = {kind: source.named_ids(kind) for kind in ("people", "movies")}
+        stored, problems = recorded.problems(imdb_ids)
         per_ceremony[source.partition_key] = CeremonyCheck(
             passed=not problems,
             metadata={"images_stored": stored, "problems": len(problems), **listing(problems)},

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
-from dagster import ConfigurableResource, Failure, MetadataValue
+from dagster import AssetExecutionContext, AssetKey, ConfigurableResource, Failure, MetadataValue
 from pydantic import Field
+from sqlalchemy import Engine
 
 from festival_assets.common.http import RetryPolicy
 from festival_assets.common.settings import festival_home
+from festival_assets.db.entities import ImageTask
 from festival_assets.images.files import ImageDirUnusable, check_image_dir
-from festival_assets.images.sync import ImageSettings
+from festival_assets.images.sync import ImageDownloads, ImageSettings
 
 DEFAULT_TMDB_IMAGE_URL = "https://image.tmdb.org/t/p"
+IMAGES = AssetKey("images")
+
+
+def run_started_at(context: AssetExecutionContext) -> datetime | None:
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    if record is None or record.start_time is None:
+        return None
+    return datetime.fromtimestamp(record.start_time, UTC)
 
 
 class ImageStorage(ConfigurableResource):
@@ -63,6 +76,28 @@ class ImageStorage(ConfigurableResource):
             timeout=self.timeout_seconds,
             retry=RetryPolicy(max_retries=self.max_retries),
         )
+
+    @contextmanager
+    def during_lookups(
+        self, context: AssetExecutionContext, engine: Engine, *, force_refresh: bool
+    ) -> Iterator[Callable[[list[ImageTask]], None]]:
+        """Where the step that looks people and movies up hands each image TMDb names. When the
+        run materializes `images` too, the downloads start there and then, on their own threads
+        and connections, so that they overlap the lookups instead of following them; the
+        `images` step then finds them stored and fetches what is left. Otherwise the images
+        are left to the `images` step of a later run."""
+        if IMAGES not in context.job_def.asset_layer.executable_asset_keys:
+            yield lambda _tasks: None
+            return
+        with ImageDownloads(
+            engine,
+            self.settings(),
+            force_refresh=force_refresh,
+            concurrency=self.concurrency,
+            refreshed_since=run_started_at(context),
+            log=context.log.info,
+        ) as downloads:
+            yield downloads.add
 
     def image_folder(self) -> Path:
         image_dir = self.image_dir or os.environ.get("FESTIVAL_IMAGE_DIR")

@@ -18,8 +18,8 @@ from sqlalchemy import ColumnElement, Engine, case, select
 
 from festival_assets.common.http import RetryPolicy
 from festival_assets.common.progress import Progress
-from festival_assets.db.entities import ENTITY_KINDS
-from festival_assets.db.models import images, natural_id
+from festival_assets.db.entities import ENTITY_KINDS, ImageTask
+from festival_assets.db.models import images
 from festival_assets.db.upsert import in_chunks, upsert, utcnow
 from festival_assets.images.files import (
     RETRIED_STATUSES,
@@ -66,18 +66,6 @@ class ImageSettings:
     thumbnail_px: int
     timeout: float
     retry: RetryPolicy
-
-
-@dataclass(frozen=True)
-class ImageTask:
-    owner_type: str
-    owner_id: uuid.UUID
-    kind: str
-    file_path: str
-
-    @property
-    def image_id(self) -> uuid.UUID:
-        return natural_id("image", self.owner_type, str(self.owner_id), self.kind)
 
 
 @dataclass(frozen=True)
@@ -455,50 +443,67 @@ def sync_images(
     return downloads.counts
 
 
-def recorded_images(
-    engine: Engine, imdb_ids: Mapping[str, Iterable[str]]
-) -> tuple[int, list[dict[str, Any]]]:
-    """How many images TMDb names for these entities, and the rows recorded for them."""
-    tasks = wanted_images(engine, imdb_ids)
-    rows = image_rows(engine, [task.image_id for task in tasks])
-    return len(tasks), list(rows.values())
+class RecordedImages:
+    """The images TMDb names for a run's people and movies and what is recorded for each,
+    read once for all the run's ceremonies, then told apart ceremony by ceremony."""
+
+    def __init__(self, engine: Engine, imdb_ids: Mapping[str, Iterable[str]]) -> None:
+        self.tasks_by_owner: dict[uuid.UUID, list[ImageTask]] = {}
+        tasks = wanted_images(engine, imdb_ids)
+        for task in tasks:
+            self.tasks_by_owner.setdefault(task.owner_id, []).append(task)
+        self.rows = image_rows(engine, [task.image_id for task in tasks])
+        self._problems: dict[uuid.UUID, list[str]] | None = None
+
+    def of(self, imdb_ids: Mapping[str, Iterable[str]]) -> tuple[int, list[dict[str, Any]]]:
+        """How many images TMDb names for these entities, and the rows recorded for them."""
+        tasks = [
+            task
+            for kind in ENTITY_KINDS
+            for imdb_id in set(imdb_ids.get(kind.name, ()))
+            for task in self.tasks_by_owner.get(kind.entity_id(imdb_id), ())
+        ]
+        rows = [self.rows[task.image_id] for task in tasks if task.image_id in self.rows]
+        return len(tasks), rows
+
+    def counts(self, imdb_ids: Mapping[str, Iterable[str]]) -> dict[str, int]:
+        """What is recorded for the images of one ceremony's people and movies: how many TMDb
+        names, how many of them are stored, invalid and failed, and how many of the failed
+        the image store could not write."""
+        wanted, rows = self.of(imdb_ids)
+        statuses = Counter(row["status"] for row in rows)
+        return {
+            "images_wanted": wanted,
+            "images_stored": statuses["stored"],
+            "images_invalid": statuses["invalid"],
+            "images_failed": statuses["failed"],
+            "images_not_written": sum(not_written(row["status"], row["error"]) for row in rows),
+        }
+
+    def problems(self, imdb_ids: Mapping[str, Iterable[str]]) -> tuple[int, list[str]]:
+        """How many images of these entities are recorded as stored, and what is wrong with
+        the image store for them: a stored image missing on disk, not matching its sha256 (the
+        bytes that were validated when they were downloaded), or without thumbnail; an image
+        the store could not write. Each file is read once, however many ceremonies name its
+        owner."""
+        if self._problems is None:
+            self._problems = {image_id: row_problems(row) for image_id, row in self.rows.items()}
+        _, rows = self.of(imdb_ids)
+        stored = sum(1 for row in rows if row["status"] == "stored")
+        return stored, [problem for row in rows for problem in self._problems[row["id"]]]
 
 
-def ceremony_image_counts(engine: Engine, imdb_ids: Mapping[str, Iterable[str]]) -> dict[str, int]:
-    """What is recorded for the images of one ceremony's people and movies: how many TMDb
-    names, how many of them are stored, invalid and failed, and how many of the failed the
-    image store could not write."""
-    wanted, rows = recorded_images(engine, imdb_ids)
-    statuses = Counter(row["status"] for row in rows)
-    return {
-        "images_wanted": wanted,
-        "images_stored": statuses["stored"],
-        "images_invalid": statuses["invalid"],
-        "images_failed": statuses["failed"],
-        "images_not_written": sum(not_written(row["status"], row["error"]) for row in rows),
-    }
-
-
-def stored_image_problems(
-    engine: Engine, imdb_ids: Mapping[str, Iterable[str]]
-) -> tuple[int, list[str]]:
-    """How many images of these entities are recorded as stored, and what is wrong with the
-    image store for them: a stored image missing on disk, not matching its sha256 (the bytes
-    that were validated when they were downloaded), or without thumbnail; an image the store
-    could not write."""
-    _, rows = recorded_images(engine, imdb_ids)
-    stored = [row for row in rows if row["status"] == "stored"]
-    problems = [
-        f"{row['source_url']}: {row['error']}"
-        for row in rows
-        if not_written(row["status"], row["error"])
-    ]
-    for row in stored:
-        path = Path(row["path"])
-        if not path.is_file():
-            problems.append(f"{row['source_url']}: {path} is missing")
-        elif not file_matches(row["path"], row["sha256"]):
-            problems.append(f"{row['source_url']}: {path} does not match its sha256")
-        if not Path(row["thumbnail_path"] or "").is_file():
-            problems.append(f"{row['source_url']}: the thumbnail is missing")
-    return len(stored), problems
+def row_problems(row: Mapping[str, Any]) -> list[str]:
+    if not_written(row["status"], row["error"]):
+        return [f"{row['source_url']}: {row['error']}"]
+    if row["status"] != "stored":
+        return []
+    problems = []
+    path = Path(row["path"])
+    if not path.is_file():
+        problems.append(f"{row['source_url']}: {path} is missing")
+    elif not file_matches(row["path"], row["sha256"]):
+        problems.append(f"{row['source_url']}: {path} does not match its sha256")
+    if not Path(row["thumbnail_path"] or "").is_file():
+        problems.append(f"{row['source_url']}: the thumbnail is missing")
+    return problems

@@ -4,9 +4,10 @@ both, so their lookups share one pool of workers and one rate limiter. When TMDb
 unavailable the step still materializes both, says so in its log and metadata, and the
 `tmdb_enrichment_coverage` checks fail for the ceremonies it left without lookups."""
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from datetime import timedelta
+from typing import Protocol
 
 from dagster import (
     AssetExecutionContext,
@@ -15,6 +16,7 @@ from dagster import (
     AssetSpec,
     Failure,
     MaterializeResult,
+    ResourceParam,
     multi_asset,
 )
 from sqlalchemy import Engine
@@ -23,11 +25,8 @@ from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.settings import ImportSettings
-from festival_assets.db.entities import ENTITY_KINDS, EntityKind, write_entities
+from festival_assets.db.entities import ENTITY_KINDS, EntityKind, ImageTask, write_entities
 from festival_assets.db.resources import FestivalDatabase, refusals_fail_at_once
-from festival_assets.images.assets import IMAGES, run_started_at
-from festival_assets.images.resources import ImageStorage
-from festival_assets.images.sync import ImageDownloads, ImageTask
 from festival_assets.tmdb.client import (
     Lookup,
     TMDbAuthError,
@@ -42,6 +41,17 @@ from festival_assets.tmdb.resources import TMDbResource
 SKIPPED = "enrichment"
 UNAVAILABLE = "tmdb_unavailable"
 API_URL = "tmdb_api_url"
+
+
+class ImagesDuringLookups(Protocol):
+    """What the step downstream that downloads images offers the lookups (the `image_storage`
+    resource): a place to hand each image TMDb names as soon as a lookup is written, so that
+    its download can start while the lookups go on."""
+
+    def during_lookups(
+        self, context: AssetExecutionContext, engine: Engine, *, force_refresh: bool
+    ) -> AbstractContextManager[Callable[[list[ImageTask]], None]]: ...
+
 
 DESCRIPTIONS = {
     "people": (
@@ -76,7 +86,7 @@ def people_and_movies(
     ceremony: ParsedCeremonies,
     database: FestivalDatabase,
     tmdb: TMDbResource,
-    image_storage: ImageStorage,
+    image_storage: ResourceParam[ImagesDuringLookups],
     import_settings: ImportSettings,
 ) -> Iterator[MaterializeResult]:
     engine = database.engine()
@@ -93,6 +103,9 @@ def people_and_movies(
     with refusals_fail_at_once(run_ceremonies), engine.begin() as connection:
         rows = {kind.name: write_entities(connection, kind, names[kind.name]) for kind in selected}
     wanted = {name: set(ids) for name, ids in names.items()}
+    television = {
+        imdb_id for source in ceremony.readable() for imdb_id in source.television_title_ids
+    }
 
     skipped = tmdb.missing_credentials_reason()
     outcome: dict[str, EnrichmentCounts] = {}
@@ -101,12 +114,9 @@ def people_and_movies(
     if skipped is None:
         client = tmdb.client()
         try:
-            with early_image_downloads(context, engine, image_storage, import_settings) as images:
-
-                def download_images(kind: EntityKind, lookups: list[Lookup]) -> None:
-                    if images is not None:
-                        images.add(image_tasks(kind, lookups))
-
+            with image_storage.during_lookups(
+                context, engine, force_refresh=import_settings.force_refresh_images
+            ) as download:
                 outcome = enrich(
                     engine,
                     client,
@@ -114,8 +124,9 @@ def people_and_movies(
                     force=import_settings.force_update,
                     refresh_after=timedelta(days=tmdb.refresh_after_days),
                     concurrency=tmdb.concurrency,
+                    television=television,
                     log=context.log.info,
-                    written=download_images,
+                    written=lambda kind, lookups: download(image_tasks(kind, lookups)),
                 )
         except TMDbAuthError as error:
             raise Failure(description=str(error), allow_retries=False) from None
@@ -162,36 +173,11 @@ def merge_names(names: dict[str, str], more: Mapping[str, str]) -> None:
             names[imdb_id] = name
 
 
-@contextmanager
-def early_image_downloads(
-    context: AssetExecutionContext,
-    engine: Engine,
-    image_storage: ImageStorage,
-    import_settings: ImportSettings,
-) -> Iterator[ImageDownloads | None]:
-    """When the run materializes `images` too, its downloads start here, as soon as a lookup
-    names an image, on their own threads and connections, so they overlap the lookups instead
-    of following them; the `images` step then finds them stored and fetches what is left."""
-    if IMAGES not in context.job_def.asset_layer.executable_asset_keys:
-        yield None
-        return
-    with ImageDownloads(
-        engine,
-        image_storage.settings(),
-        force_refresh=import_settings.force_refresh_images,
-        concurrency=image_storage.concurrency,
-        refreshed_since=run_started_at(context),
-        log=context.log.info,
-    ) as downloads:
-        yield downloads
-
-
 def image_tasks(kind: EntityKind, lookups: list[Lookup]) -> list[ImageTask]:
     tasks = []
     for lookup in lookups:
         if lookup.status == "enriched":
             path = TMDB_ENTITIES[kind.name].columns(lookup)[kind.image_path_column]
             if path:
-                entity_id = kind.entity_id(lookup.imdb_id)
-                tasks.append(ImageTask(kind.noun, entity_id, kind.image_kind, path))
+                tasks.append(kind.image_task(lookup.imdb_id, path))
     return tasks

@@ -13,15 +13,18 @@ from dagster import (
     AssetCheckSeverity,
     AssetIn,
     AssetKey,
-    AssetRecordsFilter,
     Output,
     asset_check,
 )
 
 from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
-from festival_assets.ceremonies.summary import entity_statuses
-from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
+from festival_assets.ceremonies.summary import StoredEntities
+from festival_assets.common.checks import (
+    CeremonyCheck,
+    ceremony_check_evaluations,
+    latest_materializations,
+)
 from festival_assets.common.metadata import listing
 from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
 from festival_assets.db.resources import FestivalDatabase
@@ -86,17 +89,19 @@ def coverage(
     )
 
 
-def step_report(
-    context: AssetCheckExecutionContext, asset_key: AssetKey, partition_key: str
-) -> dict[str, Any]:
-    """The metadata of the partition's latest materialization."""
-    records = context.instance.fetch_materializations(
-        AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition_key]), limit=1
-    ).records
-    materialization = records[0].asset_materialization if records else None
-    if materialization is None:
-        return {}
-    return {name: value.value for name, value in materialization.metadata.items()}
+def step_reports(
+    context: AssetCheckExecutionContext, asset_key: AssetKey, partition_keys: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The metadata of each partition's latest materialization."""
+    return {
+        partition_key: {
+            name: value.value for name, value in record.asset_materialization.metadata.items()
+        }
+        for partition_key, record in latest_materializations(
+            context, asset_key, partition_keys
+        ).items()
+        if record.asset_materialization is not None
+    }
 
 
 def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
@@ -115,15 +120,20 @@ def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
         database: FestivalDatabase,
     ) -> Iterator[Output[None] | AssetCheckEvaluation]:
         per_ceremony = {}
+        ceremonies = ceremony.readable()
+        reports = step_reports(
+            context, check_key.asset_key, [source.partition_key for source in ceremonies]
+        )
         with database.engine().connect() as connection:
-            for source in ceremony.readable():
-                imdb_ids = set(source.named_ids(kind.name))
-                per_ceremony[source.partition_key] = coverage(
-                    kind,
-                    imdb_ids,
-                    entity_statuses(connection, kind.table, imdb_ids),
-                    step_report(context, check_key.asset_key, source.partition_key),
-                )
+            stored = StoredEntities(connection, ceremonies, with_images=False)
+        for source in ceremonies:
+            imdb_ids = set(source.named_ids(kind.name))
+            per_ceremony[source.partition_key] = coverage(
+                kind,
+                imdb_ids,
+                stored.of(kind.name, imdb_ids),
+                reports.get(source.partition_key, {}),
+            )
         yield from ceremony_check_evaluations(context, check_key, per_ceremony)
 
     return tmdb_enrichment_coverage

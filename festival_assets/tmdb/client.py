@@ -294,11 +294,13 @@ class TMDbClient:
         """`/find`, then `/person/{id}`: two requests, one for an id TMDb does not know."""
         return self._outcome(imdb_id, lambda: self._person(imdb_id))
 
-    def lookup_title(self, imdb_id: str) -> Lookup:
+    def lookup_title(self, imdb_id: str, *, television: bool = False) -> Lookup:
         """`/movie/{imdb_id}`: one request for a film. TMDb answers 404 there for a title it
         files as TV (and, rarely, for a film it does know), so a 404 falls back to `/find`:
-        a film found there is fetched by its TMDb id, a TV title from `/tv/{id}`."""
-        return self._outcome(imdb_id, lambda: self._title(imdb_id))
+        a film found there is fetched by its TMDb id, a TV title from `/tv/{id}`. A title
+        expected to be `television` goes to `/find` first: two requests for a TV title, two for
+        a film, one for a title TMDb does not know."""
+        return self._outcome(imdb_id, lambda: self._title(imdb_id, television=television))
 
     def _person(self, imdb_id: str) -> Lookup:
         found = self.find(imdb_id).get("person_results") or []
@@ -306,16 +308,15 @@ class TMDbClient:
             return Lookup(imdb_id, "not_found", error=NOT_FOUND)
         return Lookup(imdb_id, "enriched", details=self.details(f"/person/{int(found[0]['id'])}"))
 
-    def _title(self, imdb_id: str) -> Lookup:
-        try:
-            return Lookup(imdb_id, "enriched", details=self.details(f"/movie/{imdb_id}"))
-        except TMDbNotFound:
-            pass
+    def _title(self, imdb_id: str, *, television: bool) -> Lookup:
+        if not television:
+            try:
+                return Lookup(imdb_id, "enriched", details=self.details(f"/movie/{imdb_id}"))
+            except TMDbNotFound:
+                pass
         found = self.find(imdb_id)
-        for results, path, media_type in (
-            ("movie_results", "/movie", "movie"),
-            ("tv_results", "/tv", "tv"),
-        ):
+        kinds = [("movie_results", "/movie", "movie"), ("tv_results", "/tv", "tv")]
+        for results, path, media_type in reversed(kinds) if television else kinds:
             if found.get(results):
                 details = self.details(f"{path}/{int(found[results][0]['id'])}")
                 return Lookup(imdb_id, "enriched", details=details, media_type=media_type)

@@ -5,13 +5,13 @@ failed lookup never takes anything away from a row: what an earlier lookup store
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, false, or_, select, update
 
 from festival_assets.common.progress import Progress
 from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
@@ -30,16 +30,32 @@ RETRYABLE = ("pending", "failed")
 
 
 @dataclass(frozen=True)
+class LookupTask:
+    kind: EntityKind
+    imdb_id: str
+    # A title its source names in a television category, or that TMDb filed as TV before.
+    as_television: bool = False
+
+
+def look_up_person(client: TMDbClient, task: LookupTask) -> Lookup:
+    return client.lookup_person(task.imdb_id)
+
+
+def look_up_title(client: TMDbClient, task: LookupTask) -> Lookup:
+    return client.lookup_title(task.imdb_id, television=task.as_television)
+
+
+@dataclass(frozen=True)
 class TMDbEntity:
     """How an entity kind is looked up on TMDb and what the answer fills in."""
 
-    lookup: Callable[[TMDbClient, str], Lookup]
+    lookup: Callable[[TMDbClient, LookupTask], Lookup]
     columns: Callable[[Lookup], dict[str, Any]]
 
 
 TMDB_ENTITIES = {
-    PEOPLE.name: TMDbEntity(TMDbClient.lookup_person, person_columns),
-    MOVIES.name: TMDbEntity(TMDbClient.lookup_title, title_columns),
+    PEOPLE.name: TMDbEntity(look_up_person, person_columns),
+    MOVIES.name: TMDbEntity(look_up_title, title_columns),
 }
 
 
@@ -70,39 +86,45 @@ def ids_to_look_up(
     force: bool,
     refresh_after: timedelta,
     now: datetime,
-) -> list[str]:
+) -> dict[str, bool]:
     """The ids whose row has never been looked up, failed last time, or is older than
-    `refresh_after`; all of them when `force` is set."""
+    `refresh_after` (all of them when `force` is set), in id order, each with whether TMDb
+    filed it as TV when it was last looked up."""
     wanted = sorted(set(imdb_ids))
-    if force or not wanted:
-        return wanted
     table = kind.table
+    media_type = table.c.get("tmdb_media_type")
+    filed_as_tv = false() if media_type is None else media_type == "tv"
     stale = or_(
         table.c.tmdb_status.in_(RETRYABLE),
         table.c.enriched_at.is_(None),
         table.c.enriched_at < now - refresh_after,
     )
-    found: list[str] = []
+    found: dict[str, bool] = {}
     with engine.connect() as connection:
         for chunk in in_chunks(wanted):
-            query = select(table.c.imdb_id).where(table.c.imdb_id.in_(chunk), stale)
-            found.extend(connection.execute(query).scalars())
-    return sorted(found)
+            query = select(table.c.imdb_id, filed_as_tv).where(table.c.imdb_id.in_(chunk))
+            if not force:
+                query = query.where(stale)
+            found.update((imdb_id, bool(tv)) for imdb_id, tv in connection.execute(query))
+    if force:
+        return {imdb_id: found.get(imdb_id, False) for imdb_id in wanted}
+    return dict(sorted(found.items()))
 
 
 def look_up(
-    client: TMDbClient, tasks: list[tuple[EntityKind, str]], concurrency: int
+    client: TMDbClient, tasks: list[LookupTask], concurrency: int
 ) -> Iterator[tuple[EntityKind, Lookup]]:
     """Run the lookups on `concurrency` worker threads, yielding results as they complete.
-    Each worker gets the client and the id as arguments. Refused credentials stop everything
+    Each worker gets the client and the task as arguments. Refused credentials stop everything
     with the error; an unavailable TMDb ends the results, and the client says why."""
     remaining = iter(tasks)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tmdb") as pool:
         running: dict[Future[Lookup], EntityKind] = {}
 
         def submit_next() -> None:
-            for kind, imdb_id in remaining:
-                running[pool.submit(TMDB_ENTITIES[kind.name].lookup, client, imdb_id)] = kind
+            for task in remaining:
+                lookup = TMDB_ENTITIES[task.kind.name].lookup
+                running[pool.submit(lookup, client, task)] = task.kind
                 return
 
         for _ in range(concurrency * 2):
@@ -155,17 +177,19 @@ def enrich(
     force: bool,
     refresh_after: timedelta,
     concurrency: int,
+    television: Collection[str] = frozenset(),
     log: Callable[[str], None] = lambda _: None,
     written: Callable[[EntityKind, list[Lookup]], None] = lambda _kind, _lookups: None,
 ) -> dict[str, EnrichmentCounts]:
     """Look up every id of `wanted` that needs it, people and movies through one pool and one
     rate limiter, and write the results as they come, handing each written batch to
-    `written`. Progress goes to `log` every few seconds. When TMDb is judged unavailable
-    (`client.unavailable`), the lookups stop and the ids not looked up keep their rows as
-    they are."""
+    `written`. Titles in `television` (named in a television category by their source), and
+    those TMDb filed as TV before, are looked up as TV first. Progress goes to `log` every few
+    seconds. When TMDb is judged unavailable (`client.unavailable`), the lookups stop and the
+    ids not looked up keep their rows as they are."""
     now = utcnow()
     counts: dict[str, EnrichmentCounts] = {}
-    tasks: list[tuple[EntityKind, str]] = []
+    tasks: list[LookupTask] = []
     for kind, imdb_ids in wanted:
         todo = ids_to_look_up(
             engine, kind, imdb_ids, force=force, refresh_after=refresh_after, now=now
@@ -175,7 +199,10 @@ def enrich(
             up_to_date=len(set(imdb_ids)) - len(todo),
             to_look_up=len(todo),
         )
-        tasks.extend((kind, imdb_id) for imdb_id in todo)
+        tasks.extend(
+            LookupTask(kind, imdb_id, as_television=filed_as_tv or imdb_id in television)
+            for imdb_id, filed_as_tv in todo.items()
+        )
     batches: dict[str, list[Lookup]] = {kind.name: [] for kind, _ in wanted}
     kinds = {kind.name: kind for kind, _ in wanted}
     what = " and ".join(kind.name for kind, _ in wanted)

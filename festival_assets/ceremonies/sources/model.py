@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from festival_assets.ceremonies.sources.categories import rewards_television
+
 # A source broken throughout would otherwise make a reason as long as the source.
 SHOWN_ISSUES = 3
 # A ceremony with this much fewer nominations than before has lost some: its source is not whole.
@@ -175,12 +177,28 @@ class Ceremony:
                     titles[film.imdb_id] = film.title
         return titles
 
+    @functools.cached_property
+    def television_title_ids(self) -> frozenset[str]:
+        """The titles the ceremony names in a category that rewards television: TMDb most
+        likely files them as TV, so they are looked up as TV first."""
+        television = {c.name for c in self.categories if rewards_television(c.name)}
+        return frozenset(
+            film_id
+            for nomination in self.nominations
+            if nomination.category in television
+            for film_id in nomination.film_ids
+        )
+
     def named_ids(self, kind: str) -> dict[str, str]:
         """The IMDb ids of one kind of entity (`people` or `movies`) with their names."""
         return self.person_names if kind == "people" else self.film_titles
 
     def fingerprint(self) -> str:
         """A digest of the ceremony's content, recorded as the asset's data version."""
+        return self.content_digest
+
+    @functools.cached_property
+    def content_digest(self) -> str:
         digest = hashlib.sha256()
         for nomination in self.nominations:
             digest.update(nomination.identity().encode())

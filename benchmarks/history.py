@@ -7,12 +7,19 @@ and writes the same figures as JSON.
 
 The floor is the time the requests a cold import cannot do without take at the rate limit:
 two for a person TMDb knows (`/find`, `/person/{id}`), one for a person it does not know, one
-for a title (`/movie/{imdb_id}`), divided by the rate.
+for a film (`/movie/{imdb_id}`), two for a title TMDb files as TV (`/find`, `/tv/{id}`) and two
+for a title it does not know, divided by the rate. The phases of a run are read from its run
+record (when it started and ended) and from the server (when the first and the last request
+arrived).
 
     python benchmarks/history.py                       # oscars-2015 ... oscars-2024
     python benchmarks/history.py --all                 # all 98 Academy Awards ceremonies
     python benchmarks/history.py --festival cannes     # all ceremonies of one festival
+    python benchmarks/history.py --all-festivals       # the whole default catalog, 500
     python benchmarks/history.py --latency-ms 30 --rate-limit 40 --json figures.json
+
+With `--all-festivals`, the warm rerun is measured over the first 98, 250 and all ceremonies,
+and the `force_refresh_images` run is left out (it downloads every image again).
 """
 
 from __future__ import annotations
@@ -20,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dagster import DagsterInstance
 from sqlalchemy import create_engine, text
 
 from festival_assets.ceremonies.resources import CeremonySources
@@ -47,6 +54,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--last", default="oscars-2024", help="last ceremony of the range")
     parser.add_argument("--all", action="store_true", help="all Academy Awards ceremonies")
     parser.add_argument("--festival", help="all ceremonies of this festival (e.g. cannes)")
+    parser.add_argument(
+        "--all-festivals", action="store_true", help="every ceremony of the default catalog"
+    )
     parser.add_argument("--latency-ms", type=float, default=30.0)
     parser.add_argument("--rate-limit", type=float, default=40.0, help="requests per second")
     parser.add_argument(
@@ -67,15 +77,16 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.update(sources)
     catalog = CeremonySources().catalog()
     festival = args.festival or ("oscars" if args.all else None)
+    keys = list(catalog.ceremonies)
     if festival:
         keys = [k for k, c in catalog.ceremonies.items() if c.festival.slug == festival]
-        first, last = keys[0], keys[-1]
-    else:
-        keys = list(catalog.ceremonies)
-        first, last = args.first, args.last
-        keys = keys[keys.index(first) : keys.index(last) + 1]
+    elif not args.all_festivals:
+        keys = keys[keys.index(args.first) : keys.index(args.last) + 1]
+    first, last = keys[0], keys[-1]
     people = {i for k in keys for i in catalog.ceremonies[k].person_names}
     titles = {i for k in keys for i in catalog.ceremonies[k].film_titles}
+    # Warm reruns of the first 98, 250 and all ceremonies show how a rerun grows.
+    warm_sizes = [n for n in (98, 250) if n < len(keys)] + [len(keys)] if args.all_festivals else []
 
     tmdb = Catalog.merged(
         Catalog.from_oscars_csv(sources["FESTIVAL_OSCARS_CSV"], missing_every=args.unknown_every),
@@ -84,7 +95,12 @@ def main(argv: list[str] | None = None) -> None:
         ),
     )
     found_people = sum(1 for i in people if tmdb.knows(i))
-    needed = 2 * found_people + (len(people) - found_people) + len(titles)
+    tv_titles = len(titles & tmdb.tv_ids)
+    films = sum(1 for i in titles if tmdb.knows(i)) - tv_titles
+    unknown_titles = len(titles) - films - tv_titles
+    needed = (
+        2 * found_people + (len(people) - found_people) + films + 2 * (tv_titles + unknown_titles)
+    )
     floor = needed / args.rate_limit
     figures: dict[str, Any] = {
         "ceremonies": len(keys),
@@ -94,7 +110,9 @@ def main(argv: list[str] | None = None) -> None:
         "distinct_people": len(people),
         "people_on_tmdb": found_people,
         "distinct_titles": len(titles),
-        "titles_on_tmdb": sum(1 for i in titles if tmdb.knows(i)),
+        "titles_on_tmdb": films + tv_titles,
+        "tv_titles": tv_titles,
+        "nominations": sum(len(catalog.ceremonies[k].nominations) for k in keys),
         "unknown_every": args.unknown_every,
         "requests_needed": needed,
         "floor_seconds": round(floor, 1),
@@ -130,18 +148,39 @@ def main(argv: list[str] | None = None) -> None:
             capture_output=True,
             check=True,
         )
-        for name, config in (("cold", {}), ("warm", {}), ("refresh", REFRESH)):
+        runs = [("cold", last, {})]
+        if warm_sizes:
+            runs += [(f"warm_{n}", keys[n - 1], {}) for n in warm_sizes]
+        else:
+            runs += [("warm", last, {}), ("refresh", last, REFRESH)]
+        for name, until, config in runs:
             server.reset_counts()
-            started = time.time()
-            seconds = materialize(environment, first, last, config)
+            launched = time.time()
+            seconds, peak_kib = materialize(environment, first, until, config)
+            run_started, run_ended = last_run_times(home)
             counts = server.counts
             figures[f"{name}_seconds"] = round(seconds, 1)
+            figures[f"{name}_peak_memory_mib"] = round(peak_kib / 1024, 1)
             figures[f"{name}_tmdb_requests"] = counts.api
             figures[f"{name}_rate_limited"] = counts.rate_limited
             figures[f"{name}_image_requests"] = counts.images
+            figures[f"{name}_run_start_at"] = round(run_started - launched, 1)
+            figures[f"{name}_run_end_at"] = round(run_ended - launched, 1)
             for kind, (first_at, last_at) in counts.arrivals.items():
-                figures[f"{name}_first_{kind}_at"] = round(first_at - started, 1)
-                figures[f"{name}_last_{kind}_at"] = round(last_at - started, 1)
+                figures[f"{name}_first_{kind}_at"] = round(first_at - launched, 1)
+                figures[f"{name}_last_{kind}_at"] = round(last_at - launched, 1)
+        if warm_sizes:
+            for key in ("seconds", "tmdb_requests", "image_requests", "peak_memory_mib"):
+                figures[f"warm_{key}"] = figures[f"warm_{len(keys)}_{key}"]
+            figures["warm_by_size"] = {
+                n: {
+                    "ceremonies": n,
+                    "nominations": sum(len(catalog.ceremonies[k].nominations) for k in keys[:n]),
+                    "seconds": figures[f"warm_{n}_seconds"],
+                    "peak_memory_mib": figures[f"warm_{n}_peak_memory_mib"],
+                }
+                for n in warm_sizes
+            }
         entities = len(people | titles)
         figures["requests_per_entity"] = round(figures["cold_tmdb_requests"] / entities, 3)
         figures["requests_needed_per_entity"] = round(needed / entities, 3)
@@ -150,6 +189,14 @@ def main(argv: list[str] | None = None) -> None:
         )
         figures["cold_to_floor"] = round(figures["cold_seconds"] / floor, 3)
         lookups = figures.get("cold_last_api_at", 0) - figures.get("cold_first_api_at", 0)
+        figures["lookups_seconds"] = round(lookups, 1)
+        figures["lookup_rate"] = round(figures["cold_tmdb_requests"] / max(lookups, 1e-9), 1)
+        figures["run_start_to_first_lookup"] = round(
+            figures.get("cold_first_api_at", 0) - figures["cold_run_start_at"], 1
+        )
+        figures["last_lookup_to_run_end"] = round(
+            figures["cold_run_end_at"] - figures.get("cold_last_api_at", 0), 1
+        )
         figures["outside_lookups_seconds"] = round(figures["cold_seconds"] - lookups, 1)
         figures["outside_lookups_to_floor"] = round(figures["outside_lookups_seconds"] / floor, 3)
         engine = create_engine(environment["FESTIVAL_DATABASE_URL"])
@@ -160,9 +207,6 @@ def main(argv: list[str] | None = None) -> None:
         engine.dispose()
         figures["images_stored"] = stored
         figures["image_bytes"] = stored_bytes
-        figures["peak_memory_mib"] = round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
-        )
 
     print_table(figures)
     args.json.write_text(json.dumps(figures, indent=2) + "\n")
@@ -171,45 +215,62 @@ def main(argv: list[str] | None = None) -> None:
 
 def materialize(
     environment: dict[str, str], first: str, last: str, config: dict[str, Any]
-) -> float:
+) -> tuple[float, int]:
+    """Run the range in one run; its wall-clock seconds and the peak memory (KiB) of the run
+    process."""
     started = time.monotonic()
     command = [DAGSTER, "asset", "materialize", "-m", "festival_assets.definitions"]
     command += ["--select", "*", "--partition-range", f"{first}...{last}"]
     command += ["--config-json", json.dumps(config)]
-    completed = subprocess.run(
-        command, env=environment, capture_output=True, text=True, check=False
-    )
-    seconds = time.monotonic() - started
-    if completed.returncode != 0:
-        sys.exit(f"the run failed:\n{completed.stderr[-5000:]}")
-    return seconds
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, env=environment, stdout=log, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            log.seek(0)
+            sys.exit(f"the run failed:\n{log.read()[-5000:].decode(errors='replace')}")
+    return seconds, usage.ru_maxrss
+
+
+def last_run_times(home: str) -> tuple[float, float]:
+    """When the instance's latest run started and ended (wall clock)."""
+    with DagsterInstance.from_config(home) as instance:
+        run = instance.get_runs(limit=1)[0]
+        record = instance.get_run_record_by_id(run.run_id)
+    assert record is not None and record.start_time and record.end_time
+    return record.start_time, record.end_time
 
 
 def phases(figures: dict[str, Any], run: str) -> str:
     parts = [
         f"{label} {figures[key]} s"
         for label, key in (
+            ("run start", f"{run}_run_start_at"),
             ("first lookup", f"{run}_first_api_at"),
             ("last lookup", f"{run}_last_api_at"),
             ("first download", f"{run}_first_images_at"),
             ("last download", f"{run}_last_images_at"),
+            ("run end", f"{run}_run_end_at"),
         )
         if key in figures
     ]
-    return ", ".join([*parts, f"end {figures[f'{run}_seconds']} s"])
+    return ", ".join([*parts, f"process exit {figures[f'{run}_seconds']} s"])
 
 
 def print_table(figures: dict[str, Any]) -> None:
-    rows = [
-        ("ceremonies", f"{figures['ceremonies']} ({figures['range']})"),
+    rows: list[tuple[str, object]] = [
+        (
+            "ceremonies / nominations",
+            f"{figures['ceremonies']} ({figures['range']}) / {figures['nominations']}",
+        ),
         (
             "TMDb latency / rate limit",
             f"{figures['latency_ms']:.0f} ms / {figures['rate_limit']:.0f} per s",
         ),
         (
-            "distinct people (on TMDb) / titles (on TMDb)",
+            "distinct people (on TMDb) / titles (on TMDb, of them TV)",
             f"{figures['distinct_people']} ({figures['people_on_tmdb']}) / "
-            f"{figures['distinct_titles']} ({figures['titles_on_tmdb']})",
+            f"{figures['distinct_titles']} ({figures['titles_on_tmdb']}, {figures['tv_titles']})",
         ),
         ("requests needed", figures["requests_needed"]),
         ("floor (needed / rate limit)", f"{figures['floor_seconds']} s"),
@@ -220,23 +281,40 @@ def print_table(figures: dict[str, Any]) -> None:
         ),
         ("requests sent (429s aside) / needed", figures["requests_sent_to_needed"]),
         ("429s received, cold", figures["cold_rate_limited"]),
-        ("cold import", f"{figures['cold_seconds']} s"),
-        ("cold phases, from launch", phases(figures, "cold")),
+        ("cold import (launch to exit)", f"{figures['cold_seconds']} s"),
         ("cold import / floor", figures["cold_to_floor"]),
+        ("cold phases, from launch", phases(figures, "cold")),
+        ("run start to first lookup", f"{figures['run_start_to_first_lookup']} s"),
+        ("lookups", f"{figures['lookups_seconds']} s at {figures['lookup_rate']} requests/s"),
+        ("last lookup to run end", f"{figures['last_lookup_to_run_end']} s"),
         (
             "outside the lookups (start-up, tail) / floor",
             f"{figures['outside_lookups_seconds']} s / {figures['outside_lookups_to_floor']}",
         ),
         ("image requests, cold", figures["cold_image_requests"]),
         ("images stored / bytes", f"{figures['images_stored']} / {figures['image_bytes']}"),
-        ("warm rerun", f"{figures['warm_seconds']} s"),
+        ("peak memory of the cold run", f"{figures['cold_peak_memory_mib']} MiB"),
+    ]
+    if "warm_by_size" in figures:
+        for size in figures["warm_by_size"].values():
+            rows.append(
+                (
+                    f"warm rerun of {size['ceremonies']} ({size['nominations']} nominations)",
+                    f"{size['seconds']} s, peak {size['peak_memory_mib']} MiB",
+                )
+            )
+    else:
+        rows.append(("warm rerun", f"{figures['warm_seconds']} s"))
+    rows += [
         ("TMDb requests, warm", figures["warm_tmdb_requests"]),
         ("image requests, warm", figures["warm_image_requests"]),
-        ("force_refresh_images run", f"{figures['refresh_seconds']} s"),
-        ("images downloaded again", figures["refresh_image_requests"]),
-        ("TMDb requests, refresh", figures["refresh_tmdb_requests"]),
-        ("peak memory of a run process", f"{figures['peak_memory_mib']} MiB"),
     ]
+    if "refresh_seconds" in figures:
+        rows += [
+            ("force_refresh_images run", f"{figures['refresh_seconds']} s"),
+            ("images downloaded again", figures["refresh_image_requests"]),
+            ("TMDb requests, refresh", figures["refresh_tmdb_requests"]),
+        ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

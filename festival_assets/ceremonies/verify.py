@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, String, and_, select, type_coerce
 
 from festival_assets.ceremonies.sources.model import Ceremony, Nomination
 from festival_assets.db.entities import ENTITY_KINDS
@@ -97,8 +97,15 @@ def stored_contents(connection: Connection, partition_key: str) -> list[Nominati
     ceremony = (
         select(ceremonies.c.id).where(ceremonies.c.partition_key == partition_key)
     ).scalar_subquery()
+    # Nomination ids only join the links to their rows here: read as the database holds them,
+    # without making a UUID of each.
+    nomination_id = type_coerce(nominations.c.id, String).label("nomination_id")
     rows = connection.execute(
-        select(nominations, categories.c.name.label("category_name"))
+        select(
+            nomination_id,
+            *(nominations.c[name] for name in ROW_FIELDS if name != "category"),
+            categories.c.name.label("category_name"),
+        )
         .outerjoin(
             categories,
             and_(
@@ -111,14 +118,22 @@ def stored_contents(connection: Connection, partition_key: str) -> list[Nominati
     ).all()
     person_links = stored_credits(
         connection,
-        select(nomination_people.c.nomination_id, people.c.imdb_id, nomination_people.c.credited_as)
+        select(
+            type_coerce(nomination_people.c.nomination_id, String),
+            people.c.imdb_id,
+            nomination_people.c.credited_as,
+        )
         .join(people, people.c.id == nomination_people.c.person_id)
         .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
         .where(nominations.c.ceremony_id == ceremony),
     )
     film_links = stored_credits(
         connection,
-        select(nomination_movies.c.nomination_id, movies.c.imdb_id, nomination_movies.c.credited_as)
+        select(
+            type_coerce(nomination_movies.c.nomination_id, String),
+            movies.c.imdb_id,
+            nomination_movies.c.credited_as,
+        )
         .join(movies, movies.c.id == nomination_movies.c.movie_id)
         .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
         .where(nominations.c.ceremony_id == ceremony),
@@ -133,19 +148,17 @@ def stored_contents(connection: Connection, partition_key: str) -> list[Nominati
             citation=row.citation,
             unlinked_nominees=canonical_json(row.unlinked_nominees),
             unlinked_films=canonical_json(row.unlinked_films),
-            people=tuple(sorted(person_links[row.id])),
-            films=tuple(sorted(film_links[row.id])),
+            people=tuple(sorted(person_links[row.nomination_id])),
+            films=tuple(sorted(film_links[row.nomination_id])),
         )
         for row in rows
     ]
 
 
-def stored_credits(
-    connection: Connection, query: Any
-) -> defaultdict[uuid.UUID, list[tuple[str, str]]]:
+def stored_credits(connection: Connection, query: Any) -> defaultdict[Any, list[tuple[str, str]]]:
     """(IMDb id, credited text) of each link, by nomination id."""
-    credits: defaultdict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
-    for nomination_id, imdb_id, credited_as in connection.execute(query):
+    credits: defaultdict[Any, list[tuple[str, str]]] = defaultdict(list)
+    for nomination_id, imdb_id, credited_as in connection.execute(query).all():
         credits[nomination_id].append((imdb_id, credited_as))
     return credits
 

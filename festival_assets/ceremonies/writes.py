@@ -21,7 +21,7 @@ from festival_assets.db.models import (
     nomination_people,
     nominations,
 )
-from festival_assets.db.upsert import UpsertCounts, upsert
+from festival_assets.db.upsert import UpsertCounts, in_chunks, upsert
 
 
 def ceremony_id(partition_key: str) -> uuid.UUID:
@@ -247,10 +247,16 @@ def delete_stale(
         (nomination_people, nomination_people.c.person_id, person_links),
         (nomination_movies, nomination_movies.c.movie_id, film_links),
     ):
-        stale_link = table.c.nomination_id.in_(of_ceremony)
-        if links:
-            stale_link &= tuple_(table.c.nomination_id, other).not_in(sorted(links))
-        connection.execute(delete(table).where(stale_link))
+        # The stale links are found here rather than in a NOT IN of every current link, which
+        # would make a statement as long as the ceremony.
+        stored = connection.execute(
+            select(table.c.nomination_id, other).where(table.c.nomination_id.in_(of_ceremony))
+        ).all()
+        stale = sorted({(nomination, linked) for nomination, linked in stored} - links)
+        for chunk in in_chunks(stale):
+            connection.execute(
+                delete(table).where(tuple_(table.c.nomination_id, other).in_(list(chunk)))
+            )
     deleted = connection.execute(
         delete(nominations).where(
             nominations.c.ceremony_id == this_ceremony, nominations.c.id.not_in(current)

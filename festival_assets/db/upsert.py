@@ -74,38 +74,41 @@ def upsert(
     if not rows:
         return UpsertCounts()
     timestamped = "created_at" in table.c
+    # One statement, compiled once and cached; SQLAlchemy sends each chunk's rows as one
+    # multi-row INSERT ("insertmanyvalues"), RETURNING included.
+    statement = _insert(connection, table)
+    if update:
+        merges = merge or {}
+        assignments = {
+            column: merges[column](table.c[column], statement.excluded[column])
+            if column in merges
+            else statement.excluded[column]
+            for column in update
+        }
+        differs = or_(
+            *(table.c[column].is_distinct_from(value) for column, value in assignments.items())
+        )
+        if timestamped:
+            assignments["updated_at"] = statement.excluded["updated_at"]
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key), set_=assignments, where=differs
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    if timestamped:
+        marker = and_(table.c.created_at == table.c.updated_at).label("inserted")
+        statement = statement.returning(marker)
+    else:
+        statement = statement.returning(table.c[key[0]])
     total = UpsertCounts()
     for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = rows[start : start + CHUNK_ROWS]
-        now = utcnow()
+        chunk = [dict(row) for row in rows[start : start + CHUNK_ROWS]]
         if timestamped:
-            chunk = [{**row, "created_at": now, "updated_at": now} for row in chunk]
-        statement = _insert(connection, table).values(chunk)
-        if update:
-            merges = merge or {}
-            assignments = {
-                column: merges[column](table.c[column], statement.excluded[column])
-                if column in merges
-                else statement.excluded[column]
-                for column in update
-            }
-            differs = or_(
-                *(table.c[column].is_distinct_from(value) for column, value in assignments.items())
-            )
-            if timestamped:
-                assignments["updated_at"] = statement.excluded["updated_at"]
-            statement = statement.on_conflict_do_update(
-                index_elements=list(key), set_=assignments, where=differs
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(key))
-        if timestamped:
-            marker = and_(table.c.created_at == table.c.updated_at).label("inserted")
-            returned = connection.execute(statement.returning(marker)).all()
-            created = sum(1 for row in returned if row.inserted)
-        else:
-            returned = connection.execute(statement.returning(table.c[key[0]])).all()
-            created = len(returned)
+            now = utcnow()
+            for row in chunk:
+                row["created_at"] = row["updated_at"] = now
+        returned = connection.execute(statement, chunk).all()
+        created = sum(1 for row in returned if row[0]) if timestamped else len(returned)
         total += UpsertCounts(created, len(returned) - created, len(chunk) - len(returned))
     return total
 

@@ -163,6 +163,12 @@ def test_tv_series_of_the_golden_globes_are_enriched_as_tv_with_their_posters(
             assert image == "stored", imdb_id
     films = {i for i in titles - tv if festivals_catalog.knows(i)}
     assert {by_id[i][1] for i in films} == {"movie"}
+    # Every TV title of 2024 is named in a television category: it costs /find and /tv/{id},
+    # never the 404 of /movie/{imdb_id} first.
+    paths = festivals_server.counts.paths
+    for imdb_id in tv:
+        assert (paths[f"/3/movie/{imdb_id}"], paths[f"/3/find/{imdb_id}"]) == (0, 1), imdb_id
+    assert festivals_server.counts.tv == len(tv)
 
 
 def test_an_event_added_by_configuration_becomes_partitions(tmp_path: Path) -> None:

@@ -105,7 +105,7 @@ def ceremony(
     for source in ceremonies:
         with engine.connect() as connection:
             in_sync = ceremony_is_stored(connection, source)
-            stored = stored_nominations(connection, source)
+            stored = 0 if in_sync else stored_nominations(connection, source)
         # A source that is not whole changes nothing stored: not even the ceremony's row.
         if in_sync or (stored and why_not_whole(source, stored) is not None):
             unchanged = UpsertCounts(unchanged=1)

@@ -10,25 +10,24 @@ import time
 # the network delays one request more than the next, where a 429 would cost a pause of at least
 # a second for every thread.
 MARGIN = 0.01
-# A request let go late (its thread woke up late, held up by another thread's work) is made
-# up for by the next ones, but never so that more than the limit leave within a second and
-# this much.
-WINDOW_SECONDS = 1.005
 # Time without requests is not saved up for a burst later.
 CATCH_UP_SECONDS = 0.25
 
 
 class RateLimiter:
     """Requests let go on a schedule `1/per_second` apart (plus a small margin). A thread that
-    wakes up late does not push the schedule back: the requests after it catch up, as long as
-    no window of a second (and a few milliseconds) holds more than `per_second` of them.
-    `pause(seconds)` holds every thread back, as a 429 with Retry-After asks."""
+    wakes up late does not push the schedule back: the requests after it catch up, never
+    closer than half the interval (a burst would reach TMDb as one) and never more than
+    `per_second` of them within a second and the margin. `pause(seconds)` holds every thread
+    back, as a 429 with Retry-After asks."""
 
     def __init__(self, per_second: float) -> None:
         if per_second <= 0:
             raise ValueError(f"requests per second must be positive, not {per_second}")
         self.interval = (1 + MARGIN) / per_second
+        self.window = 1 + MARGIN
         self._due = 0.0
+        self._last = float("-inf")
         self._recent: collections.deque[float] = collections.deque(maxlen=max(1, int(per_second)))
         self._lock = threading.Lock()
         # One thread at a time waits for its turn; the others wait behind it.
@@ -39,12 +38,15 @@ class RateLimiter:
             while True:
                 with self._lock:
                     now = time.monotonic()
-                    start = max(self._due, now - CATCH_UP_SECONDS)
+                    start = max(
+                        self._due, now - CATCH_UP_SECONDS, self._last + self.interval / 2
+                    )
                     if len(self._recent) == self._recent.maxlen:
-                        start = max(start, self._recent[0] + WINDOW_SECONDS)
+                        start = max(start, self._recent[0] + self.window)
                     wait = start - now
                     if wait <= 0:
                         self._due = start + self.interval
+                        self._last = now
                         self._recent.append(now)
                         return
                 time.sleep(wait)

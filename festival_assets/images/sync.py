@@ -104,7 +104,7 @@ class ImageCounts:
     def as_metadata(self) -> dict[str, int]:
         """What the run downloaded, the images fetched while the lookups went on included
         (`images_fetched_during_lookups` says how many of them); what each ceremony has is
-        counted by `ceremony_image_counts`."""
+        counted by `RecordedImages.counts`."""
         return {
             "images_up_to_date": self.up_to_date,
             "images_downloaded": sum(self.outcomes.values())

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -281,6 +282,28 @@ def failed_checks(events: list[Any]) -> list[str]:
         and event.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
         and not (evaluation := event.dagster_event.asset_check_evaluation_data).passed
     ]
+
+
+@contextmanager
+def tmdb_pool_held(home: Path, waiting_steps: int, timeout: float = 300) -> Iterator[None]:
+    """Hold the one slot of the `tmdb` pool of the instance in `home` until `waiting_steps`
+    steps wait for it, then let go: runs launched meanwhile are certain to be in progress
+    together, however fast each is."""
+    instance = DagsterInstance.from_config(str(home))
+    holder = f"test-holder-{uuid.uuid4()}"
+    try:
+        claim = instance.event_log_storage.claim_concurrency_slot("tmdb", holder, "hold")
+        assert claim.is_claimed, claim
+        yield
+        deadline = time.monotonic() + timeout
+        while instance.event_log_storage.get_concurrency_info("tmdb").pending_step_count < (
+            waiting_steps
+        ):
+            assert time.monotonic() < deadline, "the runs never reached the tmdb pool"
+            time.sleep(0.5)
+    finally:
+        instance.event_log_storage.free_concurrency_slot_for_step(holder, "hold")
+        instance.dispose()
 
 
 def assert_ran_together(home: Path, run_ids: list[str]) -> None:

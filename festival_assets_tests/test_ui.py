@@ -33,6 +33,7 @@ from festival_assets_tests.dagster_services import (
     assert_ran_together,
     dagster_services,
     launch_import,
+    tmdb_pool_held,
     wait_for_runs,
 )
 
@@ -672,7 +673,9 @@ def test_runs_launched_together_overlap_and_take_turns_in_the_tmdb_pool(
     """On the embedded default (SQLite for Dagster and for the data), three imports launched at
     once go through the run queue and the daemon, overlap, take turns in the `tmdb` pool, never
     meet a locked database, and each ceremony's checks pass: its content equals its source."""
-    run_ids = [launch_import(dagster_ui, partition) for partition in OVERLAPPING]
+    # Every run waits for the tmdb pool until all three do: they are in progress together.
+    with tmdb_pool_held(dagster_ui.home, waiting_steps=len(OVERLAPPING)):
+        run_ids = [launch_import(dagster_ui, partition) for partition in OVERLAPPING]
     statuses = wait_for_runs(dagster_ui, run_ids)
     assert set(statuses.values()) == {"SUCCESS"}, f"{statuses}\n{dagster_ui.log_tails()}"
     assert_ran_together(dagster_ui.home, run_ids)

@@ -34,9 +34,7 @@ class StoredEntities:
     """What is stored for the people and movies of a run's ceremonies and for their images,
     read once for all of them, then told apart ceremony by ceremony."""
 
-    def __init__(
-        self, connection: Connection, ceremonies: list[Ceremony], *, with_images: bool = True
-    ) -> None:
+    def __init__(self, connection: Connection, ceremonies: list[Ceremony]) -> None:
         self.statuses = {
             kind.name: entity_statuses(
                 connection, kind.table, {i for c in ceremonies for i in c.named_ids(kind.name)}
@@ -47,7 +45,7 @@ class StoredEntities:
             entity_id for found in self.statuses.values() for entity_id, _, _ in found.values()
         ]
         self.images: dict[uuid.UUID, list[tuple[str, str | None]]] = {}
-        for chunk in in_chunks(owners if with_images else []):
+        for chunk in in_chunks(owners):
             query = select(images.c.owner_id, images.c.status, images.c.error).where(
                 images.c.owner_id.in_(chunk)
             )

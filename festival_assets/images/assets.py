@@ -11,13 +11,18 @@ from dagster import (
 )
 
 from festival_assets.ceremonies.partitions import PARTITIONED
-from festival_assets.ceremonies.sources.model import ParsedCeremonies
+from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies
 from festival_assets.common.metadata import SHOWN, counts_metadata
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.images.resources import ImageStorage, run_started_at
 from festival_assets.images.sync import RecordedImages, sync_images
+
+
+def ceremony_ids(ceremony: Ceremony) -> dict[str, dict[str, str]]:
+    """The IMDb ids one ceremony names, by entity kind name."""
+    return {kind.name: ceremony.named_ids(kind.name) for kind in ENTITY_KINDS}
 
 
 def imdb_ids_of(ceremonies: ParsedCeremonies) -> dict[str, set[str]]:
@@ -80,9 +85,7 @@ def images(
         )
     recorded = RecordedImages(engine, imdb_ids)
     per_ceremony = {
-        source.partition_key: recorded.counts(
-            {kind.name: source.named_ids(kind.name) for kind in ENTITY_KINDS}
-        )
+        source.partition_key: recorded.counts(ceremony_ids(source))
         for source in ceremony.readable()
     }
     run_counts = {

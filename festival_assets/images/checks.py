@@ -17,7 +17,7 @@ from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
 from festival_assets.common.metadata import listing
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.images.assets import imdb_ids_of
+from festival_assets.images.assets import ceremony_ids, imdb_ids_of
 from festival_assets.images.sync import RecordedImages
 
 
@@ -36,8 +36,7 @@ def images_valid_on_disk(
     recorded = RecordedImages(database.engine(), imdb_ids_of(ceremony))
     per_ceremony = {}
     for source in ceremony.readable():
-        imdb_ids = {kind: source.named_ids(kind) for kind in ("people", "movies")}
-        stored, problems = recorded.problems(imdb_ids)
+        stored, problems = recorded.problems(ceremony_ids(source))
         per_ceremony[source.partition_key] = CeremonyCheck(
             passed=not problems,
             metadata={"images_stored": stored, "problems": len(problems), **listing(problems)},

@@ -19,7 +19,7 @@ from dagster import (
 
 from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
-from festival_assets.ceremonies.summary import StoredEntities
+from festival_assets.ceremonies.summary import entity_statuses
 from festival_assets.common.checks import (
     CeremonyCheck,
     ceremony_check_evaluations,
@@ -124,14 +124,17 @@ def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
         reports = step_reports(
             context, check_key.asset_key, [source.partition_key for source in ceremonies]
         )
+        # One read of the statuses of every id of the run, whatever the number of ceremonies.
         with database.engine().connect() as connection:
-            stored = StoredEntities(connection, ceremonies, with_images=False)
+            statuses = entity_statuses(
+                connection, kind.table, {i for c in ceremonies for i in c.named_ids(kind.name)}
+            )
         for source in ceremonies:
             imdb_ids = set(source.named_ids(kind.name))
             per_ceremony[source.partition_key] = coverage(
                 kind,
                 imdb_ids,
-                stored.of(kind.name, imdb_ids),
+                {imdb_id: statuses[imdb_id] for imdb_id in imdb_ids if imdb_id in statuses},
                 reports.get(source.partition_key, {}),
             )
         yield from ceremony_check_evaluations(context, check_key, per_ceremony)

@@ -7,8 +7,10 @@ and writes the same figures as JSON.
 
 The floor is the time the requests a cold import cannot do without take at the rate limit:
 two for a person TMDb knows (`/find`, `/person/{id}`), one for a person it does not know, one
-for a film (`/movie/{imdb_id}`), two for a title TMDb files as TV (`/find`, `/tv/{id}`) and two
-for a title it does not know, divided by the rate. The phases of a run are read from its run
+for a film (`/movie/{imdb_id}`), two for a title TMDb files as TV (`/find`, `/tv/{id}`), two
+for a title it does not know, and one for each director that the credits of a title-only
+source's directing nominations name (`/person/{id}`), divided by the rate. Credits come inside
+the title's own answer and cost nothing. The phases of a run are read from its run
 record (when it started and ended) and from the server (when the first and the last request
 arrived).
 
@@ -44,6 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 TIME = "/usr/bin/time"  # GNU time
+# The requests that look titles up: a film, a TV title, or an IMDb title id on /find.
+TITLE_PATHS = ("/3/movie/", "/3/tv/", "/3/find/tt")
 REFRESH = {"resources": {"import_settings": {"config": {"force_refresh_images": True}}}}
 
 
@@ -99,8 +103,23 @@ def main(argv: list[str] | None = None) -> None:
     tv_titles = len(titles & tmdb.tv_ids)
     films = sum(1 for i in titles if tmdb.knows(i)) - tv_titles
     unknown_titles = len(titles) - films - tv_titles
+    # The directors of the directing nominations of sources that name titles only: one request
+    # each (`/person/{id}`, the credit carries the TMDb id), none for a person of the run
+    # already looked up by IMDb id.
+    source_people = {tmdb.person(i)["id"] for i in people if tmdb.knows(i)}  # type: ignore[index]
+    directors = {
+        credit.tmdb_id
+        for k in keys
+        for title in catalog.ceremonies[k].directing_title_ids
+        for credit in tmdb.credits(title)
+        if credit.role == "director"
+    } - source_people
     needed = (
-        2 * found_people + (len(people) - found_people) + films + 2 * (tv_titles + unknown_titles)
+        2 * found_people
+        + (len(people) - found_people)
+        + films
+        + 2 * (tv_titles + unknown_titles)
+        + len(directors)
     )
     floor = needed / args.rate_limit
     figures: dict[str, Any] = {
@@ -114,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         "titles_on_tmdb": films + tv_titles,
         "tv_titles": tv_titles,
         "nominations": sum(len(catalog.ceremonies[k].nominations) for k in keys),
+        "directors_to_look_up": len(directors),
         "unknown_every": args.unknown_every,
         "requests_needed": needed,
         "floor_seconds": round(floor, 1),
@@ -163,6 +183,9 @@ def main(argv: list[str] | None = None) -> None:
             figures[f"{name}_seconds"] = round(seconds, 1)
             figures[f"{name}_peak_memory_mib"] = round(peak_kib / 1024, 1)
             figures[f"{name}_tmdb_requests"] = counts.api
+            figures[f"{name}_title_requests"] = sum(
+                n for path, n in counts.paths.items() if path.startswith(TITLE_PATHS)
+            )
             figures[f"{name}_rate_limited"] = counts.rate_limited
             figures[f"{name}_image_requests"] = counts.images
             figures[f"{name}_run_start_at"] = round(run_started - launched, 1)
@@ -184,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
             }
         entities = len(people | titles)
         figures["requests_per_entity"] = round(figures["cold_tmdb_requests"] / entities, 3)
+        figures["requests_per_title"] = round(figures["cold_title_requests"] / len(titles), 3)
         figures["requests_needed_per_entity"] = round(needed / entities, 3)
         figures["requests_sent_to_needed"] = round(
             (figures["cold_tmdb_requests"] - figures["cold_rate_limited"]) / needed, 3
@@ -205,9 +229,33 @@ def main(argv: list[str] | None = None) -> None:
             stored, stored_bytes = connection.execute(
                 text("SELECT count(*), coalesce(sum(bytes), 0) FROM images WHERE status = 'stored'")
             ).one()
+            # What the credits added: nominations linked to a director the source does not
+            # name, by festival, and the people rows only such links name.
+            inferred = connection.execute(
+                text(
+                    "SELECT c.festival_id, count(DISTINCT l.nomination_id) "
+                    "FROM nomination_people l "
+                    "JOIN nominations n ON n.id = l.nomination_id "
+                    "JOIN ceremonies c ON c.id = n.ceremony_id "
+                    "WHERE l.inferred_by IS NOT NULL GROUP BY c.festival_id"
+                )
+            ).all()
+            added_people = connection.execute(
+                text(
+                    "SELECT count(DISTINCT person_id) FROM nomination_people "
+                    "WHERE person_id NOT IN "
+                    "(SELECT person_id FROM nomination_people WHERE inferred_by IS NULL)"
+                )
+            ).scalar()
+            credits = connection.execute(
+                text("SELECT role, count(*) FROM credits GROUP BY role")
+            ).all()
         engine.dispose()
         figures["images_stored"] = stored
         figures["image_bytes"] = stored_bytes
+        figures["nominations_with_inferred_directors"] = dict(sorted(inferred))
+        figures["people_only_inferred_links_name"] = added_people
+        figures["credits_stored"] = dict(sorted(credits))
 
     print_table(figures)
     args.json.write_text(json.dumps(figures, indent=2) + "\n")
@@ -286,6 +334,8 @@ def print_table(figures: dict[str, Any]) -> None:
             "requests per entity, sent / needed",
             f"{figures['requests_per_entity']} / {figures['requests_needed_per_entity']}",
         ),
+        ("requests per title, cold", figures["requests_per_title"]),
+        ("directors to look up (one request each)", figures["directors_to_look_up"]),
         ("requests sent (429s aside) / needed", figures["requests_sent_to_needed"]),
         ("429s received, cold", figures["cold_rate_limited"]),
         ("cold import (launch to exit)", f"{figures['cold_seconds']} s"),
@@ -301,6 +351,12 @@ def print_table(figures: dict[str, Any]) -> None:
         ("image requests, cold", figures["cold_image_requests"]),
         ("images stored / bytes", f"{figures['images_stored']} / {figures['image_bytes']}"),
         ("peak memory of the cold run", f"{figures['cold_peak_memory_mib']} MiB"),
+        ("credits stored, by role", figures["credits_stored"]),
+        (
+            "nominations linked to inferred directors, by festival",
+            figures["nominations_with_inferred_directors"],
+        ),
+        ("people rows only inferred links name", figures["people_only_inferred_links_name"]),
     ]
     if "warm_by_size" in figures:
         for size in figures["warm_by_size"].values():

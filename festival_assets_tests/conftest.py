@@ -55,7 +55,7 @@ def expected_partition_count() -> int:
 
 
 # What differs between two correct imports of the same content: when rows were written.
-VOLATILE = {"created_at", "updated_at", "enriched_at", "fetched_at"}
+VOLATILE = {"created_at", "updated_at", "enriched_at", "fetched_at", "person_resolved_at"}
 POSTGRES_URL = os.environ.get(
     "FESTIVAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )

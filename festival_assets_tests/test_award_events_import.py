@@ -91,7 +91,8 @@ def stored(festival: Festival, partition_key: str) -> dict[str, Any]:
             "person_links": connection.execute(
                 text(
                     "SELECT count(*) FROM nomination_people l "
-                    f"JOIN nominations n ON n.id = l.nomination_id {this_ceremony}"
+                    f"JOIN nominations n ON n.id = l.nomination_id {this_ceremony} "
+                    "AND l.inferred_by IS NULL"
                 ),
                 where,
             ).scalar(),

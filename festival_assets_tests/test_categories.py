@@ -1,5 +1,6 @@
-"""Which categories of the five default award events reward television, by their names as the
-importer joins them (`award: category`). The names are read here from the YAML files."""
+"""Which categories of the five default award events reward television, and which reward the
+director of the nominated title, by their names as the importer joins them (`award:
+category`). The names are read here from the YAML files."""
 
 import functools
 from collections.abc import Iterator
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from festival_assets.ceremonies.sources.categories import rewards_television
+from festival_assets.ceremonies.sources.categories import rewards_directing, rewards_television
 from festival_assets_tests.conftest import AWARD_EVENTS_DIR
 
 EVENTS = {
@@ -80,3 +81,98 @@ def test_every_bafta_tv_award_and_no_film_award_but_television_music() -> None:
 def test_golden_globes(name: str, television: bool) -> None:
     assert name in category_names(EVENTS["goldenglobes"])
     assert rewards_television(name) is television
+
+
+# Every category name of the five default event files that rewards a director, by festival.
+DIRECTING_CATEGORIES = {
+    "berlinale": [
+        "encounters award - best director",
+        "giuseppe becce award: best director",
+        "silver berlin bear: best directing of a short film",
+        "silver berlin bear: best director",
+    ],
+    "bafta": [
+        "bafta children's award: best director",
+        "bafta film award: best direction",
+        "bafta film award: best director",
+        "bafta tv award: best director",
+        "bafta tv award: best director - factual",
+        "bafta tv award: best director - fiction/entertainment",
+        "bafta tv award: best director factual",
+        "bafta tv award: best director fiction/entertainment",
+        "bafta tv award: best director: factual",
+        "bafta tv award: best director: fiction",
+        "bafta tv award: best director: multi-camera",
+        "bafta tv award: best new director (factual)",
+        "bafta tv award: best new director (fiction)",
+        "bafta tv award: director, factual",
+        "bafta tv award: director, fiction",
+        "bafta tv award: director, multi-camera",
+        "david lean award for direction",
+        "david lean award for direction: best director",
+    ],
+    "cannes": [
+        "best director",
+        "un certain regard - best director",
+        "un certain regard - directing prize",
+    ],
+    "goldenglobes": [
+        "golden globe: best director",
+        "golden globe: best director - motion picture",
+    ],
+    "venice": [
+        "akai international film fest award: best director",
+        "audience referendum: most convincing director",
+        "authors under 40 award: best directing and screenwriting",
+        "authors under 40 award: best director",
+        "award of the city of rome: best debut director",
+        "best director",
+        "best director: venice horizons award",
+        "bisato d'oro: best director",
+        "fedeora award: best director of a debut film (venice days)",
+        "gda director's award",
+        "giornate degli autori director's award",
+        "golden osella: best director",
+        "international award: best director",
+        "migrarti prize: best director",
+        "most promising new director",
+        "pasinetti award: best director",
+        "popular culture ministry cup: best foreign director",
+        "popular culture ministry cup: best italian director",
+        "sic@sic short italian cinema alla settimana internazionale della critica: best director",
+        "silver lion: best director",
+        "special director's award",
+        "venice horizons award: best director",
+    ],
+}
+
+
+@pytest.mark.parametrize("festival", sorted(EVENTS))
+def test_the_directing_categories_of_each_festival(festival: str) -> None:
+    names = category_names(EVENTS[festival])
+    assert sorted(name for name in names if rewards_directing(name)) == sorted(
+        DIRECTING_CATEGORIES[festival]
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Crew roles and shared prizes.
+        "bafta film award: best art direction",
+        "bafta film award: best production design/art direction",
+        "bafta games award: best technical direction",
+        "la pellicola d'oro award: best production director",
+        "bafta film award: outstanding debut by a british writer, director or producer",
+        "golden globe: best tv producer/director",
+        "david lean award for direction: best film/video editor (factual)",
+        # A festival section whose prizes go to films.
+        "sacd prize: directors' fortnight",
+        "fipresci prize: director's fortnight",
+        "directors' fortnight audience award",
+        "fipresci prize: quinzaine des réalisateurs",
+    ],
+)
+def test_names_that_do_not_reward_a_director(name: str) -> None:
+    assert name in set().union(*map(category_names, EVENTS.values()))
+    assert not rewards_directing(name)

@@ -17,6 +17,7 @@ COOPER_IN_MAESTRO = "96\t2023\tActing\tACTOR IN A LEADING ROLE\tACTOR IN A LEADI
 CHECKS = {
     "nominations_match_source",
     "people_and_films_linked",
+    "inferred_directors_credited",
     "no_duplicate_people_or_movies",
     "images_valid_on_disk",
     # Of `people` and of `movies`: one name, two checks.

@@ -36,6 +36,7 @@ NEXT_CEREMONY = "oscars-1930"
 NOMINATION_CHECKS = (
     "nominations_match_source",
     "people_and_films_linked",
+    "inferred_directors_credited",
     "no_duplicate_people_or_movies",
 )
 CHECKS_ONLY = AssetSelection.checks(

@@ -16,10 +16,12 @@ from festival_assets.db.entities import MOVIES, write_entities
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets.tmdb.client import (
     Credentials,
+    Lookup,
     TMDbAuthError,
     TMDbClient,
     TMDbNotFound,
     title_columns,
+    title_credits,
 )
 from festival_assets.tmdb.enrichment import enrich
 from festival_assets.tmdb.ratelimit import RateLimiter
@@ -65,6 +67,33 @@ def test_a_film_takes_one_request_by_its_imdb_id(small_server: LocalTMDbServer) 
     assert (lookup.status, lookup.media_type) == ("enriched", "movie")
     assert lookup.details is not None and lookup.details["title"] == "Top Hat"
     assert small_server.counts.api == small_server.counts.movie_by_imdb_id == 1
+
+
+def test_a_film_brings_its_credits_in_the_same_request_with_the_billed_cast_only() -> None:
+    actors = [f"nm{1000 + n:07d}" for n in range(25)]
+    catalog = Catalog(
+        people={actor: {"name": f"Actor {n}"} for n, actor in enumerate(actors)},
+        movies={"tt0000001": {"title": "Top Hat", "_cast": actors, "_directors": []}},
+    )
+    with LocalTMDbServer(catalog=catalog) as server:
+        lookup = client_for(server).lookup_title("tt0000001")
+        assert server.counts.api == 1
+    credits = title_credits(lookup)
+    assert credits is not None
+    cast = [c for c in credits if c.role == "cast"]
+    assert [c.name for c in cast] == [f"Actor {n}" for n in range(20)]
+    assert not [c for c in credits if c.role == "director"]
+    assert title_credits(Lookup("tt0000001", "enriched", details={"id": 1})) is None
+
+
+def test_a_credited_person_takes_one_request_by_tmdb_id(small_server: LocalTMDbServer) -> None:
+    client = client_for(small_server)
+    person = small_server.catalog.person("nm0000001")
+    assert person is not None
+    lookup = client.lookup_credited_person(person["id"])
+    assert (lookup.imdb_id, lookup.status) == ("nm0000001", "enriched")
+    assert client.lookup_credited_person(999_999_999).status == "not_found"
+    assert (small_server.counts.find, small_server.counts.person) == (0, 2)
 
 
 def test_a_tv_title_is_found_through_find_and_enriched_from_tv() -> None:

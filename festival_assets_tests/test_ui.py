@@ -42,6 +42,7 @@ GROUP = "festival"
 ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
 CHECKS = {
     "nominations": [
+        "inferred_directors_credited",
         "no_duplicate_people_or_movies",
         "nominations_match_source",
         "people_and_films_linked",

@@ -25,11 +25,17 @@ from festival_assets.ceremonies.sources.model import (
     UnreadableCeremony,
 )
 from festival_assets.ceremonies.summary import StoredEntities, ceremony_status
-from festival_assets.ceremonies.verify import link_differences, nomination_differences, pairings
+from festival_assets.ceremonies.verify import (
+    inferred_link_differences,
+    link_differences,
+    nomination_differences,
+    pairings,
+)
 from festival_assets.ceremonies.writes import (
     CeremonyWrite,
     NominationsWrite,
     ceremony_is_stored,
+    inferred_links,
     stored_nominations,
     why_not_whole,
     write_ceremony,
@@ -155,6 +161,7 @@ def sync_nominations(
         in_sync = (
             nomination_differences(source.partition_key, pairs).ok
             and link_differences(source.partition_key, pairs).ok
+            and inferred_link_differences(connection, source).ok
         )
         stored = sum(pair.stored is not None for pair in pairs)
     if in_sync:
@@ -163,7 +170,11 @@ def sync_nominations(
     if problem is not None and stored:
         return None, f"{problem}; the {stored} stored nominations were kept as they were"
     with engine.begin() as connection:
-        return write_nominations(connection, source, delete_stale_rows=problem is None), None
+        inferred = inferred_links(connection, source)
+        written = write_nominations(
+            connection, source, delete_stale_rows=problem is None, inferred=inferred
+        )
+        return written, None
 
 
 @asset(
@@ -174,7 +185,11 @@ def sync_nominations(
     description=(
         "The ceremony's nominations and their links to people and movies, written in one "
         "transaction per ceremony after every person and movie row exists, and only when the "
-        "database differs from the source. Nominations the source no longer has are removed."
+        "database differs from the source. Nominations the source no longer has are removed. "
+        "Where the source names titles only, a nomination in a directing category is also "
+        "linked to the directors TMDb credits on its titles, each link marked inferred_by; "
+        "acting categories are not guessed (the ceremony's nominations_naming_titles_only counts "
+        "what the source leaves without a person)."
     ),
 )
 def nominations(
@@ -192,9 +207,15 @@ def nominations(
     # ceremony's summary.
     with engine.connect() as connection:
         stored = StoredEntities(connection, ceremonies)
+    inferred_counts: dict[str, int] = {}
     for source in ceremonies:
         with refusals_fail_at_once(source.partition_key):
             written, kept_because = sync_nominations(engine, source)
+            if source.directing_title_ids:
+                with engine.connect() as connection:
+                    inferred_counts[source.partition_key] = inferred_link_differences(
+                        connection, source
+                    ).stored
         if kept_because is not None:
             not_whole[source.partition_key] = kept_because
             context.log.error(f"{source.partition_key}: {kept_because}")
@@ -213,6 +234,7 @@ def nominations(
             "nominations_deleted": written.nominations_deleted if written else 0,
             "person_links": sum(len(n.person_ids) for n in source.nominations),
             "person_links_made": written.person_links.created if written else 0,
+            "person_links_inferred": inferred_counts.get(source.partition_key, 0),
             "film_links": sum(len(n.film_ids) for n in source.nominations),
             "film_links_made": written.film_links.created if written else 0,
             **status,

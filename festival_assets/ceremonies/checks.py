@@ -1,5 +1,5 @@
 """Asset checks of `nominations`: the database compared with the ceremonies the run read, each
-ceremony's result recorded on its own partition. The three checks run as one step, so a run
+ceremony's result recorded on its own partition. The checks run as one step, so a run
 pays one step's start-up for them."""
 
 from collections.abc import Callable, Iterator
@@ -21,6 +21,7 @@ from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies
 from festival_assets.ceremonies.verify import (
     Pairing,
     duplicate_entities,
+    inferred_link_differences,
     link_differences,
     nomination_differences,
     pairings,
@@ -88,6 +89,30 @@ def no_duplicate_people_or_movies(
     )
 
 
+def inferred_directors_credited(
+    connection: Connection, source: Ceremony, _pairs: list[Pairing]
+) -> CeremonyCheck:
+    found = inferred_link_differences(connection, source)
+    description = described(found.problems)
+    if description is None and not source.inferred_directing_categories:
+        description = (
+            "the source names its people: no link is inferred"
+            if source.names_people
+            else "no category of the ceremony rewards directing: no link is inferred"
+        )
+    return CeremonyCheck(
+        passed=found.ok,
+        description=description,
+        metadata={
+            "inferred_links_expected": found.expected,
+            "inferred_links_stored": found.stored,
+            "directors_without_imdb_id": found.not_linkable,
+            "differences": len(found.problems),
+            **listing(found.problems),
+        },
+    )
+
+
 NominationCheck = Callable[[Connection, Ceremony, list[Pairing]], CeremonyCheck]
 # The checks that compare the stored nominations with the source's: they share one pairing.
 COMPARING = ("nominations_match_source", "people_and_films_linked")
@@ -100,8 +125,15 @@ NOMINATION_CHECKS: dict[str, tuple[str, NominationCheck]] = {
     ),
     "people_and_films_linked": (
         "Every person id and film id of the source is linked to its nomination under the text "
-        "the source credits, and no other.",
+        "the source credits, and no other (links inferred from TMDb's credits aside).",
         people_and_films_linked,
+    ),
+    "inferred_directors_credited": (
+        "Every link inferred from TMDb's credits (a nomination of a source naming titles only, "
+        "in a directing category, linked to a director of its title) is to a director the "
+        "stored credits of the nomination's titles name, by the rule that fits the credit, and "
+        "every such director who is a person row is linked.",
+        inferred_directors_credited,
     ),
     "no_duplicate_people_or_movies": (
         "No person or movie of the ceremony is stored twice.",

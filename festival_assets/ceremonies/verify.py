@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, String, and_, select, type_coerce
 
 from festival_assets.ceremonies.sources.model import Ceremony, Nomination
+from festival_assets.db.credits import credited_directors
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.models import (
     categories,
@@ -92,8 +93,9 @@ def expected_content(nomination: Nomination) -> NominationContent:
 
 
 def stored_contents(connection: Connection, partition_key: str) -> list[NominationContent]:
-    """The ceremony's nominations as stored. A category that is not one of the ceremony's own
-    reads as None."""
+    """The ceremony's nominations as stored, with the links the source makes (not those
+    inferred from TMDb's credits). A category that is not one of the ceremony's own reads as
+    None."""
     ceremony = (
         select(ceremonies.c.id).where(ceremonies.c.partition_key == partition_key)
     ).scalar_subquery()
@@ -125,7 +127,7 @@ def stored_contents(connection: Connection, partition_key: str) -> list[Nominati
         )
         .join(people, people.c.id == nomination_people.c.person_id)
         .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
-        .where(nominations.c.ceremony_id == ceremony),
+        .where(nominations.c.ceremony_id == ceremony, nomination_people.c.inferred_by.is_(None)),
     )
     film_links = stored_credits(
         connection,
@@ -328,3 +330,97 @@ def duplicate_entities(connection: Connection, ceremony: Ceremony) -> list[str]:
             elif ids[0] != kind.entity_id(imdb_id):
                 problems.append(f"{kind.name}: {imdb_id} stored under another id")
     return problems
+
+
+@dataclass(frozen=True)
+class InferredLinkDifferences:
+    expected: int
+    stored: int
+    # Directors credited on a directing title whose TMDb person has no IMDb id, or was not
+    # looked up yet: they cannot be linked.
+    not_linkable: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def inferred_link_differences(
+    connection: Connection, ceremony: Ceremony
+) -> InferredLinkDifferences:
+    """Each stored link inferred from TMDb's credits, held against the stored credits: it must
+    be on a nomination of a directing category of a source naming no people, to a director
+    TMDb credits on one of the nomination's titles, by the rule that fits the credit; and every
+    such director who is a person row must be linked. Nominations are read as stored (their
+    category and film links), so this holds whatever made the links."""
+    this_ceremony = (
+        select(ceremonies.c.id).where(ceremonies.c.partition_key == ceremony.partition_key)
+    ).scalar_subquery()
+    nomination_id = type_coerce(nominations.c.id, String)
+    category_of = dict(
+        connection.execute(
+            select(nomination_id, categories.c.name)
+            .outerjoin(categories, categories.c.id == nominations.c.category_id)
+            .where(nominations.c.ceremony_id == this_ceremony)
+        ).all()
+    )
+    films: defaultdict[str, list[str]] = defaultdict(list)
+    for nomination, imdb_id in connection.execute(
+        select(type_coerce(nomination_movies.c.nomination_id, String), movies.c.imdb_id)
+        .join(movies, movies.c.id == nomination_movies.c.movie_id)
+        .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
+        .where(nominations.c.ceremony_id == this_ceremony)
+    ):
+        films[nomination].append(imdb_id)
+    stored: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    for nomination, imdb_id, rule in connection.execute(
+        select(
+            type_coerce(nomination_people.c.nomination_id, String),
+            people.c.imdb_id,
+            nomination_people.c.inferred_by,
+        )
+        .join(people, people.c.id == nomination_people.c.person_id)
+        .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
+        .where(
+            nominations.c.ceremony_id == this_ceremony,
+            nomination_people.c.inferred_by.is_not(None),
+        )
+    ):
+        stored[nomination][imdb_id] = rule
+    directors = credited_directors(connection, {f for ids in films.values() for f in ids})
+    problems: list[str] = []
+    expected_links = not_linkable = 0
+    for nomination, category in sorted(category_of.items(), key=lambda item: str(item[1])):
+        where = f"{ceremony.partition_key}: {category} ({', '.join(sorted(films[nomination]))})"
+        expected: dict[str, str] = {}
+        if category in ceremony.inferred_directing_categories:
+            for film_id in films[nomination]:
+                for director in directors.get(film_id, ()):
+                    if director.imdb_id:
+                        expected[director.imdb_id] = director.rule
+                    else:
+                        not_linkable += 1
+        expected_links += len(expected)
+        found = stored.get(nomination, {})
+        for imdb_id, rule in sorted(found.items()):
+            if imdb_id not in expected:
+                problems.append(
+                    f"{where}: {imdb_id} is linked as inferred ({rule!r}), but no title of the "
+                    "nomination credits them as its director in a directing category"
+                )
+            elif rule != expected[imdb_id]:
+                problems.append(
+                    f"{where}: {imdb_id} is linked by the rule {rule!r}, the credit says "
+                    f"{expected[imdb_id]!r}"
+                )
+        problems += [
+            f"{where}: director {imdb_id} credited on the title is not linked"
+            for imdb_id in sorted(expected.keys() - found.keys())
+        ]
+    return InferredLinkDifferences(
+        expected=expected_links,
+        stored=sum(len(links) for links in stored.values()),
+        not_linkable=not_linkable,
+        problems=problems,
+    )

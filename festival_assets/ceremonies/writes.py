@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, tuple_
 
 from festival_assets.ceremonies.sources.model import SHRINK_LIMIT, Ceremony, Nomination, shown
+from festival_assets.db.credits import credited_directors
 from festival_assets.db.entities import movie_id, person_id
 from festival_assets.db.models import (
     categories,
@@ -141,11 +142,16 @@ class NominationsWrite:
 
 
 def write_nominations(
-    connection: Connection, ceremony: Ceremony, *, delete_stale_rows: bool = True
+    connection: Connection,
+    ceremony: Ceremony,
+    *,
+    delete_stale_rows: bool = True,
+    inferred: InferredLinks | None = None,
 ) -> NominationsWrite:
-    """The ceremony's nominations and their links, equal to the source afterwards: nominations
-    the source no longer has are deleted with their links, unless `delete_stale_rows` is off.
-    The people and movies it links exist already: the entity step of the run wrote them."""
+    """The ceremony's nominations and their links, equal to the source afterwards, and the
+    links `inferred` from TMDb's credits (see `inferred_links`): nominations the source no
+    longer has are deleted with their links, unless `delete_stale_rows` is off. The people and
+    movies it links exist already: the entity step of the run wrote them."""
     key = ceremony.partition_key
     ids = nomination_ids(ceremony)
     nomination_rows = [
@@ -160,9 +166,23 @@ def write_nominations(
         update=[c for c in nomination_rows[0] if c != "id"] if nomination_rows else [],
     )
     person_rows = [
-        {"nomination_id": nomination_id, "person_id": person_id(imdb_id), "credited_as": name}
+        {
+            "nomination_id": nomination_id,
+            "person_id": person_id(imdb_id),
+            "credited_as": name,
+            "inferred_by": None,
+        }
         for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
         for imdb_id, name in person_credits(nomination).items()
+    ] + [
+        {
+            "nomination_id": ids[position],
+            "person_id": person_id(imdb_id),
+            "credited_as": name,
+            "inferred_by": rule,
+        }
+        for position, links in sorted((inferred or {}).items())
+        for imdb_id, (name, rule) in sorted(links.items())
     ]
     film_rows = [
         {"nomination_id": nomination_id, "movie_id": movie_id(imdb_id), "credited_as": title}
@@ -175,7 +195,7 @@ def write_nominations(
         nomination_people,
         person_rows,
         key=["nomination_id", "person_id"],
-        update=["credited_as"],
+        update=["credited_as", "inferred_by"],
     )
     film_links = upsert(
         connection,
@@ -194,6 +214,33 @@ def write_nominations(
             {(row["nomination_id"], row["movie_id"]) for row in film_rows},
         )
     return NominationsWrite(counts, deleted, person_links, film_links)
+
+
+# For a nomination (by its position in the source), the directors it is linked to from TMDb's
+# credits: IMDb id, and the credited name with the rule that made the link.
+InferredLinks = dict[int, dict[str, tuple[str, str]]]
+
+
+def inferred_links(connection: Connection, ceremony: Ceremony) -> InferredLinks:
+    """The directors that each nomination of the ceremony in a directing category is linked
+    to when its source names no people: those TMDb credits on its titles that are person
+    rows."""
+    if not ceremony.directing_title_ids:
+        return {}
+    directors = credited_directors(connection, ceremony.directing_title_ids)
+    links: InferredLinks = {}
+    for position, nomination in enumerate(ceremony.nominations):
+        if nomination.category not in ceremony.inferred_directing_categories:
+            continue
+        found = {
+            director.imdb_id: (director.name, director.rule)
+            for film_id in nomination.film_ids
+            for director in directors.get(film_id, ())
+            if director.imdb_id
+        }
+        if found:
+            links[position] = found
+    return links
 
 
 def nomination_row(

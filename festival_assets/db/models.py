@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -107,6 +108,8 @@ class TMDbEnriched:
 
 class PersonRow(Timestamped, TMDbEnriched, Base):
     __tablename__ = "people"
+    # A title's credits name their people by TMDb id.
+    __table_args__ = (Index("ix_people_tmdb_id", "tmdb_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     imdb_id: Mapped[str] = mapped_column(String(20), unique=True)
@@ -166,6 +169,9 @@ class NominationPersonRow(Base):
         ForeignKey("people.id"), primary_key=True, index=True
     )
     credited_as: Mapped[str] = mapped_column(Text)
+    # NULL for a link the source makes; for a link inferred from TMDb's credits, the rule that
+    # made it (see `db.credits`).
+    inferred_by: Mapped[str | None] = mapped_column(Text)
 
 
 class NominationMovieRow(Base):
@@ -178,6 +184,29 @@ class NominationMovieRow(Base):
         ForeignKey("movies.id"), primary_key=True, index=True
     )
     credited_as: Mapped[str] = mapped_column(Text)
+
+
+class CreditRow(Base):
+    """Who TMDb credits on a title, from the request that enriched it: its directors (for a TV
+    title, the series' creators), writers and billed cast, each role in TMDb's order
+    (`position`). A director's IMDb id is resolved from TMDb's person record when a
+    nomination needs the director: `person_resolved_at` says when, `person_imdb_id` stays NULL
+    for a person TMDb does not know or knows without an IMDb id."""
+
+    __tablename__ = "credits"
+
+    movie_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(10), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tmdb_person_id: Mapped[int] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(Text)
+    job: Mapped[str] = mapped_column(Text)
+    character: Mapped[str | None] = mapped_column(Text)
+    profile_path: Mapped[str | None] = mapped_column(String(300))
+    person_imdb_id: Mapped[str | None] = mapped_column(String(20))
+    person_resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ImageRow(Timestamped, Base):
@@ -213,4 +242,5 @@ movies = MovieRow.__table__
 nominations = NominationRow.__table__
 nomination_people = NominationPersonRow.__table__
 nomination_movies = NominationMovieRow.__table__
+credits = CreditRow.__table__
 images = ImageRow.__table__

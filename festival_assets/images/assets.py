@@ -11,26 +11,13 @@ from dagster import (
 )
 
 from festival_assets.ceremonies.partitions import PARTITIONED
-from festival_assets.ceremonies.sources.model import Ceremony, ParsedCeremonies
+from festival_assets.ceremonies.people import ceremony_entities, run_entities
+from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import SHOWN, counts_metadata
 from festival_assets.common.settings import ImportSettings
-from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.images.resources import ImageStorage, run_started_at
 from festival_assets.images.sync import RecordedImages, sync_images
-
-
-def ceremony_ids(ceremony: Ceremony) -> dict[str, dict[str, str]]:
-    """The IMDb ids one ceremony names, by entity kind name."""
-    return {kind.name: ceremony.named_ids(kind.name) for kind in ENTITY_KINDS}
-
-
-def imdb_ids_of(ceremonies: ParsedCeremonies) -> dict[str, set[str]]:
-    """The IMDb ids of the run's ceremonies, by entity kind name."""
-    return {
-        kind.name: {imdb_id for c in ceremonies.readable() for imdb_id in c.named_ids(kind.name)}
-        for kind in ENTITY_KINDS
-    }
 
 
 def write_errors_warning(write_errors: list[str], image_dir: Path) -> str:
@@ -63,7 +50,9 @@ def images(
 ) -> MaterializeResult:
     settings = image_storage.settings()
     engine = database.engine()
-    imdb_ids = imdb_ids_of(ceremony)
+    with engine.connect() as connection:
+        entities = ceremony_entities(connection, ceremony.readable())
+    imdb_ids = run_entities(entities)
     counts = sync_images(
         engine,
         imdb_ids,
@@ -84,10 +73,7 @@ def images(
             f"{settings.image_url}; stored copies were kept, and the next run tries again"
         )
     recorded = RecordedImages(engine, imdb_ids)
-    per_ceremony = {
-        source.partition_key: recorded.counts(ceremony_ids(source))
-        for source in ceremony.readable()
-    }
+    per_ceremony = {partition_key: recorded.counts(ids) for partition_key, ids in entities.items()}
     run_counts = {
         **counts.as_metadata(),
         "image_dir": MetadataValue.path(str(settings.image_dir)),

@@ -13,11 +13,11 @@ from dagster import (
 )
 
 from festival_assets.ceremonies.partitions import ceremony_partitions
+from festival_assets.ceremonies.people import ceremony_entities, run_entities
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.checks import CeremonyCheck, ceremony_check_evaluations
 from festival_assets.common.metadata import listing
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.images.assets import ceremony_ids, imdb_ids_of
 from festival_assets.images.sync import RecordedImages
 
 
@@ -33,11 +33,14 @@ from festival_assets.images.sync import RecordedImages
 def images_valid_on_disk(
     context: AssetCheckExecutionContext, ceremony: ParsedCeremonies, database: FestivalDatabase
 ) -> Iterator[Output[None] | AssetCheckEvaluation]:
-    recorded = RecordedImages(database.engine(), imdb_ids_of(ceremony))
+    engine = database.engine()
+    with engine.connect() as connection:
+        entities = ceremony_entities(connection, ceremony.readable())
+    recorded = RecordedImages(engine, run_entities(entities))
     per_ceremony = {}
-    for source in ceremony.readable():
-        stored, problems = recorded.problems(ceremony_ids(source))
-        per_ceremony[source.partition_key] = CeremonyCheck(
+    for partition_key, ids in entities.items():
+        stored, problems = recorded.problems(ids)
+        per_ceremony[partition_key] = CeremonyCheck(
             passed=not problems,
             metadata={"images_stored": stored, "problems": len(problems), **listing(problems)},
         )

@@ -25,7 +25,14 @@ from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.settings import ImportSettings
-from festival_assets.db.entities import ENTITY_KINDS, EntityKind, ImageTask, write_entities
+from festival_assets.db.credits import directors_by_ceremony
+from festival_assets.db.entities import (
+    ENTITY_KINDS,
+    PEOPLE,
+    EntityKind,
+    ImageTask,
+    write_entities,
+)
 from festival_assets.db.resources import FestivalDatabase, refusals_fail_at_once
 from festival_assets.tmdb.client import (
     Lookup,
@@ -33,6 +40,7 @@ from festival_assets.tmdb.client import (
     TMDbUnavailable,
     url_without_credentials,
 )
+from festival_assets.tmdb.directors import DirectorCounts, enrich_directors
 from festival_assets.tmdb.enrichment import TMDB_ENTITIES, EnrichmentCounts, enrich
 from festival_assets.tmdb.resources import TMDbResource
 
@@ -56,11 +64,14 @@ class ImagesDuringLookups(Protocol):
 DESCRIPTIONS = {
     "people": (
         "Everyone the ceremony names by IMDb id (companies and unknown nominees stay on their "
-        "nominations), enriched from TMDb: birthday, biography, department, profile photo path."
+        "nominations), enriched from TMDb: birthday, biography, department, profile photo path. "
+        "For a source that names titles only (the award events), also the directors TMDb "
+        "credits on the titles of its directing nominations (directors_from_credits)."
     ),
     "movies": (
         "Every film the ceremony names by IMDb id, enriched from TMDb: release date, runtime, "
-        "overview, genres, poster and backdrop paths."
+        "overview, genres, poster and backdrop paths, and its credits (directors or a series' "
+        "creators, writers, billed cast) from the same request."
     ),
 }
 
@@ -107,8 +118,12 @@ def people_and_movies(
         imdb_id for source in ceremony.readable() for imdb_id in source.television_title_ids
     }
 
+    # The titles whose directors the directing nominations of title-only sources are linked to.
+    directing = {i for source in ceremony.readable() for i in source.directing_title_ids}
+
     skipped = tmdb.missing_credentials_reason()
     outcome: dict[str, EnrichmentCounts] = {}
+    directors: DirectorCounts | None = None
     requests = 0
     unavailable: TMDbUnavailable | None = None
     if skipped is None:
@@ -128,6 +143,17 @@ def people_and_movies(
                     log=context.log.info,
                     written=lambda kind, lookups: download(image_tasks(kind, lookups)),
                 )
+                if PEOPLE in selected and directing and client.unavailable is None:
+                    directors = enrich_directors(
+                        engine,
+                        client,
+                        directing,
+                        force=import_settings.force_update,
+                        refresh_after=timedelta(days=tmdb.refresh_after_days),
+                        concurrency=tmdb.concurrency,
+                        log=context.log.info,
+                        written=lambda lookups: download(image_tasks(PEOPLE, lookups)),
+                    )
         except TMDbAuthError as error:
             raise Failure(description=str(error), allow_retries=False) from None
         finally:
@@ -142,6 +168,17 @@ def people_and_movies(
     else:
         context.log.warning(f"TMDb enrichment skipped: {skipped}")
 
+    if PEOPLE in selected:
+        with engine.connect() as connection:
+            inferred = directors_by_ceremony(
+                connection,
+                {
+                    source.partition_key: source.directing_title_ids
+                    for source in ceremony.readable()
+                },
+            )
+        for partition_key, counts in per_ceremony[PEOPLE.name].items():
+            counts["directors_from_credits"] = len(inferred.get(partition_key, ()))
     for kind in selected:
         enrichment: dict[str, object] = {
             **rows[kind.name].as_metadata("rows"),
@@ -151,6 +188,7 @@ def people_and_movies(
                 else {**outcome[kind.name].as_metadata(), "tmdb_requests_of_step": requests}
             ),
             **(unavailable_metadata(unavailable, tmdb.api_url) if unavailable else {}),
+            **(directors.as_metadata() if directors and kind is PEOPLE else {}),
         }
         key = AssetKey(kind.name)
         yield MaterializeResult(

@@ -18,6 +18,7 @@ from dagster import (
 )
 
 from festival_assets.ceremonies.partitions import ceremony_partitions
+from festival_assets.ceremonies.people import ceremony_entities, run_entities
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.ceremonies.summary import entity_statuses
 from festival_assets.common.checks import (
@@ -26,6 +27,7 @@ from festival_assets.common.checks import (
     latest_materializations,
 )
 from festival_assets.common.metadata import listing
+from festival_assets.db.credits import credited_directors
 from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.tmdb.assets import API_URL, SKIPPED, UNAVAILABLE
@@ -37,7 +39,14 @@ STATUSES = ("enriched", "not_found", "failed", "pending")
 
 def coverage_description(kind: EntityKind) -> str:
     return (
-        f"Every {kind.noun} the ceremony names has been looked up on TMDb: enriched, or "
+        f"Every {kind.noun} the ceremony names"
+        + (
+            " (and, for a source naming titles only, every director TMDb credits on the "
+            "titles of its directing nominations)"
+            if kind is PEOPLE
+            else ""
+        )
+        + " has been looked up on TMDb: enriched, or "
         "not_found because TMDb said it does not know the IMDb id. Fails (ERROR) while any is "
         "pending or failed, naming TMDB_API_URL when the last lookups stopped because TMDb "
         "was unavailable; the next run looks them up. Without TMDb credentials enrichment is "
@@ -50,21 +59,44 @@ def coverage(
     imdb_ids: set[str],
     statuses: Mapping[str, tuple[Any, str, str | None]],
     step_report: Mapping[str, Any],
+    *,
+    named_by_source: int,
+    unresolved_directors: int = 0,
 ) -> CeremonyCheck:
     """What the stored statuses of one ceremony's ids say (an id without a row counts as
-    pending), explained by what the step that materialized the ceremony's partition reported
-    (`step_report`, its metadata)."""
+    pending, and so does a director credited on a directing title whose TMDb person was not
+    looked up yet), explained by what the step that materialized the ceremony's partition
+    reported (`step_report`, its metadata)."""
     tally = Counter(
         statuses[imdb_id][1] if imdb_id in statuses else "pending" for imdb_id in imdb_ids
     )
+    tally["pending"] += unresolved_directors
     counts = {status: tally[status] for status in STATUSES}
     not_looked_up = sum(tally[status] for status in RETRYABLE)
-    metadata: dict[str, Any] = {kind.name: len(imdb_ids), **counts}
+    wanted = len(imdb_ids) + unresolved_directors
+    metadata: dict[str, Any] = {kind.name: wanted, **counts}
+    if kind is PEOPLE:
+        metadata["named_by_source"] = named_by_source
+        metadata["directors_from_credits"] = wanted - named_by_source
     failures = [
         f"{imdb_id}: {error}"
         for imdb_id, (_, status, error) in sorted(statuses.items())
         if status == "failed"
     ]
+    if not wanted:
+        return CeremonyCheck(
+            passed=True,
+            metadata=metadata,
+            description=(
+                f"the ceremony's source names no {kind.name}"
+                + (
+                    " and no director is credited on a title of its directing nominations"
+                    if kind is PEOPLE
+                    else ""
+                )
+                + ": there are none to look up"
+            ),
+        )
     if not not_looked_up:
         return CeremonyCheck(passed=True, metadata=metadata)
     if SKIPPED in step_report:
@@ -72,11 +104,11 @@ def coverage(
             passed=True,
             metadata=metadata,
             description=(
-                f"{not_looked_up} of {len(imdb_ids)} {kind.name} not looked up: TMDb enrichment "
+                f"{not_looked_up} of {wanted} {kind.name} not looked up: TMDb enrichment "
                 "is skipped without credentials (set TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN)"
             ),
         )
-    description = f"{not_looked_up} of {len(imdb_ids)} {kind.name} not looked up on TMDb"
+    description = f"{not_looked_up} of {wanted} {kind.name} not looked up on TMDb"
     if UNAVAILABLE in step_report:
         metadata[API_URL] = step_report.get(API_URL, "")
         description += f", because TMDb was unavailable: {step_report[UNAVAILABLE]}"
@@ -126,16 +158,30 @@ def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
         )
         # One read of the statuses of every id of the run, whatever the number of ceremonies.
         with database.engine().connect() as connection:
-            statuses = entity_statuses(
-                connection, kind.table, {i for c in ceremonies for i in c.named_ids(kind.name)}
+            entities = ceremony_entities(connection, ceremonies)
+            statuses = entity_statuses(connection, kind.table, run_entities(entities)[kind.name])
+            directors = (
+                credited_directors(
+                    connection, {t for c in ceremonies for t in c.directing_title_ids}
+                )
+                if kind is PEOPLE
+                else {}
             )
         for source in ceremonies:
-            imdb_ids = set(source.named_ids(kind.name))
+            imdb_ids = set(entities[source.partition_key][kind.name])
+            unresolved = {
+                director.tmdb_person_id
+                for title in source.directing_title_ids
+                for director in directors.get(title, ())
+                if director.resolved_at is None
+            }
             per_ceremony[source.partition_key] = coverage(
                 kind,
                 imdb_ids,
                 {imdb_id: statuses[imdb_id] for imdb_id in imdb_ids if imdb_id in statuses},
                 reports.get(source.partition_key, {}),
+                named_by_source=len(source.named_ids(kind.name)),
+                unresolved_directors=len(unresolved),
             )
         yield from ceremony_check_evaluations(context, check_key, per_ceremony)
 

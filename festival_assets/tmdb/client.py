@@ -17,6 +17,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from festival_assets.common.http import SERVER_ERRORS, RetryPolicy, tries
+from festival_assets.db.credits import CREATOR_JOB, Credit
 from festival_assets.tmdb.ratelimit import RateLimiter
 
 NOT_FOUND = "not found on TMDb"
@@ -35,6 +36,15 @@ URLLIB3_LOGGERS = (
     "urllib3.poolmanager",
     "urllib3.util.retry",
 )
+
+
+# A title's credits come inside the document that enriches it, at no extra request.
+APPENDED_CREDITS = {
+    "movie": {"append_to_response": "credits"},
+    "tv": {"append_to_response": "aggregate_credits"},
+}
+# The cast kept of a title: the first this many in TMDb's billing order.
+BILLED_CAST = 20
 
 
 class TMDbError(Exception):
@@ -283,9 +293,9 @@ class TMDbClient:
             raise self._not_tmdb(f"GET {path} answered JSON without TMDb's result lists")
         return found
 
-    def details(self, path: str) -> dict[str, Any]:
+    def details(self, path: str, **params: str) -> dict[str, Any]:
         """A person's, film's or TV title's details, which always hold their TMDb id."""
-        details = self.get(path)
+        details = self.get(path, **params)
         if not isinstance(details, dict) or not isinstance(details.get("id"), int):
             raise self._not_tmdb(f"GET {path} answered JSON without a TMDb id")
         return details
@@ -302,6 +312,19 @@ class TMDbClient:
         a film, one for a title TMDb does not know."""
         return self._outcome(imdb_id, lambda: self._title(imdb_id, television=television))
 
+    def lookup_credited_person(self, tmdb_id: int) -> Lookup:
+        """`/person/{id}` of a person a title's credits name: one request. The lookup's IMDb id
+        is the one TMDb's record gives (empty when it has none)."""
+        lookup = self._outcome("", lambda: self._credited_person(tmdb_id))
+        return (
+            lookup if lookup.status == "enriched" else Lookup("", lookup.status, error=lookup.error)
+        )
+
+    def _credited_person(self, tmdb_id: int) -> Lookup:
+        details = self.details(f"/person/{tmdb_id}")
+        imdb_id = details.get("imdb_id")
+        return Lookup(imdb_id if isinstance(imdb_id, str) else "", "enriched", details=details)
+
     def _person(self, imdb_id: str) -> Lookup:
         found = self.find(imdb_id).get("person_results") or []
         if not found:
@@ -311,14 +334,17 @@ class TMDbClient:
     def _title(self, imdb_id: str, *, television: bool) -> Lookup:
         if not television:
             try:
-                return Lookup(imdb_id, "enriched", details=self.details(f"/movie/{imdb_id}"))
+                details = self.details(f"/movie/{imdb_id}", **APPENDED_CREDITS["movie"])
+                return Lookup(imdb_id, "enriched", details=details)
             except TMDbNotFound:
                 pass
         found = self.find(imdb_id)
         kinds = [("movie_results", "/movie", "movie"), ("tv_results", "/tv", "tv")]
         for results, path, media_type in reversed(kinds) if television else kinds:
             if found.get(results):
-                details = self.details(f"{path}/{int(found[results][0]['id'])}")
+                details = self.details(
+                    f"{path}/{int(found[results][0]['id'])}", **APPENDED_CREDITS[media_type]
+                )
                 return Lookup(imdb_id, "enriched", details=details, media_type=media_type)
         return Lookup(imdb_id, "not_found", error=NOT_FOUND)
 
@@ -424,3 +450,75 @@ def title_columns(lookup: Lookup) -> dict[str, Any]:
         "poster_path": details.get("poster_path"),
         "backdrop_path": details.get("backdrop_path"),
     }
+
+
+def title_credits(lookup: Lookup) -> list[Credit] | None:
+    """The directors, writers and billed cast of an enriched title's document, each role in
+    TMDb's order; a TV title's directors are its creators (`created_by`). None when the
+    document holds no credits (they were not appended)."""
+    details = lookup.details or {}
+    tv = lookup.media_type == "tv"
+    appended = details.get("aggregate_credits" if tv else "credits")
+    if not isinstance(appended, dict):
+        return None
+    crew = [c for c in appended.get("crew") or [] if isinstance(c, dict)]
+    cast = sorted(
+        (c for c in appended.get("cast") or [] if isinstance(c, dict)),
+        key=lambda c: c.get("order") if isinstance(c.get("order"), int) else 1 << 30,
+    )
+    if tv:
+        directors = [
+            credit("director", person, CREATOR_JOB)
+            for person in details.get("created_by") or []
+            if isinstance(person, dict)
+        ]
+        writers = [
+            credit("writer", person, job(person))
+            for person in crew
+            if person.get("department") == "Writing"
+        ]
+    else:
+        directors = [credit("director", p, "Director") for p in crew if p.get("job") == "Director"]
+        writers = [
+            credit("writer", person, str(person.get("job") or ""))
+            for person in crew
+            if person.get("department") == "Writing"
+        ]
+    billed = [
+        credit("cast", person, "", character=character(person, tv=tv))
+        for person in cast[:BILLED_CAST]
+    ]
+    return [c for c in directors + writers + billed if c is not None]
+
+
+def credit(
+    role: str, person: dict[str, Any], job: str, *, character: str | None = None
+) -> Credit | None:
+    """A credit of TMDb's document; None for an entry without a TMDb person id."""
+    tmdb_id = person.get("id")
+    if not isinstance(tmdb_id, int) or isinstance(tmdb_id, bool):
+        return None
+    profile_path = person.get("profile_path")
+    return Credit(
+        role=role,
+        tmdb_person_id=tmdb_id,
+        name=str(person.get("name") or ""),
+        job=job,
+        character=character,
+        profile_path=profile_path if isinstance(profile_path, str) else None,
+    )
+
+
+def job(person: dict[str, Any]) -> str:
+    """The jobs of a crew member of a TV title's aggregate credits, joined."""
+    jobs = [j.get("job") for j in person.get("jobs") or [] if isinstance(j, dict)]
+    return " / ".join(str(j) for j in jobs if j)
+
+
+def character(person: dict[str, Any], *, tv: bool) -> str | None:
+    """Who an actor plays: a film's `character`, the characters of a TV title's `roles`."""
+    if not tv:
+        value = person.get("character")
+        return str(value) if value else None
+    roles = [r.get("character") for r in person.get("roles") or [] if isinstance(r, dict)]
+    return " / ".join(str(r) for r in roles if r) or None

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, false, or_, select, update
+from sqlalchemy import Connection, Engine, false, or_, select, update
 
 from festival_assets.common.progress import Progress
+from festival_assets.db.credits import replace_credits
 from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
 from festival_assets.db.upsert import in_chunks, utcnow
 from festival_assets.tmdb.client import (
@@ -22,6 +23,7 @@ from festival_assets.tmdb.client import (
     TMDbUnavailable,
     person_columns,
     title_columns,
+    title_credits,
 )
 
 WRITE_BATCH = 50
@@ -35,9 +37,13 @@ class LookupTask:
     imdb_id: str
     # A title its source names in a television category, or that TMDb filed as TV before.
     as_television: bool = False
+    # A person known by the TMDb id a title's credits give, not by an IMDb id.
+    tmdb_id: int | None = None
 
 
 def look_up_person(client: TMDbClient, task: LookupTask) -> Lookup:
+    if task.tmdb_id is not None:
+        return client.lookup_credited_person(task.tmdb_id)
     return client.lookup_person(task.imdb_id)
 
 
@@ -45,17 +51,25 @@ def look_up_title(client: TMDbClient, task: LookupTask) -> Lookup:
     return client.lookup_title(task.imdb_id, television=task.as_television)
 
 
+def write_title_credits(connection: Connection, lookup: Lookup) -> None:
+    found = title_credits(lookup)
+    if found is not None:
+        replace_credits(connection, MOVIES.entity_id(lookup.imdb_id), found)
+
+
 @dataclass(frozen=True)
 class TMDbEntity:
-    """How an entity kind is looked up on TMDb and what the answer fills in."""
+    """How an entity kind is looked up on TMDb, what the answer fills in, and what else of the
+    answer is stored with it."""
 
     lookup: Callable[[TMDbClient, LookupTask], Lookup]
     columns: Callable[[Lookup], dict[str, Any]]
+    write_more: Callable[[Connection, Lookup], None] = lambda _connection, _lookup: None
 
 
 TMDB_ENTITIES = {
     PEOPLE.name: TMDbEntity(look_up_person, person_columns),
-    MOVIES.name: TMDbEntity(look_up_title, title_columns),
+    MOVIES.name: TMDbEntity(look_up_title, title_columns, write_title_credits),
 }
 
 
@@ -113,18 +127,18 @@ def ids_to_look_up(
 
 def look_up(
     client: TMDbClient, tasks: list[LookupTask], concurrency: int
-) -> Iterator[tuple[EntityKind, Lookup]]:
+) -> Iterator[tuple[LookupTask, Lookup]]:
     """Run the lookups on `concurrency` worker threads, yielding results as they complete.
     Each worker gets the client and the task as arguments. Refused credentials stop everything
     with the error; an unavailable TMDb ends the results, and the client says why."""
     remaining = iter(tasks)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tmdb") as pool:
-        running: dict[Future[Lookup], EntityKind] = {}
+        running: dict[Future[Lookup], LookupTask] = {}
 
         def submit_next() -> None:
             for task in remaining:
                 lookup = TMDB_ENTITIES[task.kind.name].lookup
-                running[pool.submit(lookup, client, task)] = task.kind
+                running[pool.submit(lookup, client, task)] = task
                 return
 
         for _ in range(concurrency * 2):
@@ -133,12 +147,12 @@ def look_up(
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    kind = running.pop(future)
+                    task = running.pop(future)
                     try:
                         lookup = future.result()
                     except TMDbUnavailable:
                         return
-                    yield kind, lookup
+                    yield task, lookup
                     submit_next()
         finally:
             for future in running:
@@ -146,27 +160,35 @@ def look_up(
 
 
 def write_lookups(engine: Engine, kind: EntityKind, lookups: list[Lookup], now: datetime) -> None:
-    """One short transaction per batch; each row is one UPDATE on its natural key. A failure
-    is only recorded on a row still owed a lookup: an `enriched` or `not_found` row keeps its
-    status and data, even when `force_update` looked it up again. Failures are retried by the
-    next run."""
-    table = kind.table
+    """One short transaction per batch; see `update_lookups`."""
     with engine.begin() as connection:
-        # In key order, like every other write, so concurrent runs lock rows in one order.
-        for lookup in sorted(lookups, key=lambda lookup: lookup.imdb_id):
-            values: dict[str, Any] = {
-                "tmdb_status": lookup.status,
-                "tmdb_error": lookup.error,
-                "updated_at": now,
-            }
-            if lookup.status == "enriched" and lookup.details is not None:
-                values.update(TMDB_ENTITIES[kind.name].columns(lookup), enriched_at=now)
-            elif lookup.status == "not_found":
-                values["enriched_at"] = now
-            row = table.c.imdb_id == lookup.imdb_id
-            if lookup.status == "failed":
-                row &= table.c.tmdb_status.in_(RETRYABLE)
-            connection.execute(update(table).where(row).values(values))
+        update_lookups(connection, kind, lookups, now)
+
+
+def update_lookups(
+    connection: Connection, kind: EntityKind, lookups: list[Lookup], now: datetime
+) -> None:
+    """Each row is one UPDATE on its natural key. A failure is only recorded on a row still owed
+    a lookup: an `enriched` or `not_found` row keeps its status and data, even when
+    `force_update` looked it up again. Failures are retried by the next run."""
+    table = kind.table
+    entity = TMDB_ENTITIES[kind.name]
+    # In key order, like every other write, so concurrent runs lock rows in one order.
+    for lookup in sorted(lookups, key=lambda lookup: lookup.imdb_id):
+        values: dict[str, Any] = {
+            "tmdb_status": lookup.status,
+            "tmdb_error": lookup.error,
+            "updated_at": now,
+        }
+        if lookup.status == "enriched" and lookup.details is not None:
+            values.update(entity.columns(lookup), enriched_at=now)
+            entity.write_more(connection, lookup)
+        elif lookup.status == "not_found":
+            values["enriched_at"] = now
+        row = table.c.imdb_id == lookup.imdb_id
+        if lookup.status == "failed":
+            row &= table.c.tmdb_status.in_(RETRYABLE)
+        connection.execute(update(table).where(row).values(values))
 
 
 def enrich(
@@ -214,7 +236,8 @@ def enrich(
         written(kind, batch)
 
     try:
-        for kind, lookup in look_up(client, tasks, concurrency):
+        for task, lookup in look_up(client, tasks, concurrency):
+            kind = task.kind
             counts[kind.name].outcomes[lookup.status] += 1
             progress.advance(failed=lookup.status == "failed")
             batches[kind.name].append(lookup)

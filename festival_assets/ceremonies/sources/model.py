@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from festival_assets.ceremonies.sources.categories import rewards_television
+from festival_assets.ceremonies.sources.categories import rewards_directing, rewards_television
 
 # A source broken throughout would otherwise make a reason as long as the source.
 SHOWN_ISSUES = 3
@@ -186,6 +186,30 @@ class Ceremony:
             film_id
             for nomination in self.nominations
             if nomination.category in television
+            for film_id in nomination.film_ids
+        )
+
+    @functools.cached_property
+    def names_people(self) -> bool:
+        """Whether the source names anyone: the Academy Awards' file does, the award events
+        name titles only."""
+        return any(nomination.nominees for nomination in self.nominations)
+
+    @functools.cached_property
+    def inferred_directing_categories(self) -> frozenset[str]:
+        """The categories whose nominations are linked to their titles' directors: the
+        directing categories of a source that names no people, none of any other."""
+        if self.names_people:
+            return frozenset()
+        return frozenset(c.name for c in self.categories if rewards_directing(c.name))
+
+    @functools.cached_property
+    def directing_title_ids(self) -> frozenset[str]:
+        """The titles whose directors the ceremony's nominations are linked to."""
+        return frozenset(
+            film_id
+            for nomination in self.nominations
+            if nomination.category in self.inferred_directing_categories
             for film_id in nomination.film_ids
         )
 

@@ -9,9 +9,12 @@ injectable faults. GET and HEAD:
 - ``/3/find/{external_id}?external_source=imdb_id``: an ``nm`` id in ``person_results``, a
   ``tt`` film in ``movie_results``, a ``tt`` TV title in ``tv_results``; unknown ids give
   five empty arrays.
-- ``/3/person/{tmdb_id}``: person details.
-- ``/3/movie/{tmdb_id}`` and ``/3/movie/{imdb_id}``: movie details (404 for a TV title).
-- ``/3/tv/{tmdb_id}``: TV series details (movie and TV ids are separate id spaces).
+- ``/3/person/{tmdb_id}``: person details, of the catalog's people and of the people its
+  titles' credits name.
+- ``/3/movie/{tmdb_id}`` and ``/3/movie/{imdb_id}``: movie details (404 for a TV title);
+  ``append_to_response=credits`` adds the cast and crew (``credits`` module).
+- ``/3/tv/{tmdb_id}``: TV series details (movie and TV ids are separate id spaces), its
+  creators in ``created_by``; ``append_to_response=aggregate_credits`` adds cast and crew.
 - ``/t/p/{size}/{file}``: JPEG posters, backdrops and profile pictures of the catalog.
 
 Anything else answers TMDb's 404 document. A ``Catalog`` comes from the Oscars dataset
@@ -26,7 +29,8 @@ Command line: ``festival-tmdb-server [--oscars-csv PATH] [--award-events-dir DIR
 [--port 8765]`` (at least one of the two sources), or ``python -m
 festival_assets.devtools.tmdb_server`` with the same options.
 
-Modules: ``catalog`` (what the server knows), ``records`` (default TMDb records), ``images``
+Modules: ``catalog`` (what the server knows), ``records`` (default TMDb records),
+``credits`` (who made each title), ``images``
 (fake and bad images), ``responses`` (TMDb documents), ``faults``, ``counts``, ``server``
 (HTTP handler and ``LocalTMDbServer``) and ``cli``.
 """

@@ -14,6 +14,17 @@ from typing import Any
 
 import yaml
 
+from festival_assets.devtools.tmdb_server.credits import (
+    Credit,
+    generated_person,
+    generated_person_known,
+    generated_profile,
+    generated_slot,
+    movie_credits,
+    title_credits,
+    tv_aggregate_credits,
+    tv_creators,
+)
 from festival_assets.devtools.tmdb_server.records import (
     MOVIE_TMDB_ID_BASE,
     PERSON_TMDB_ID_BASE,
@@ -93,6 +104,18 @@ def _award_categories(
                     lists = [(nominations or {}).get(key) or () for key in ("nominee", "winner")]
                     ids = {i for named in lists for i in named if isinstance(i, str)}
                     yield _first_year(str(year)), str(award), str(category), ids
+
+
+def _credit_hint(category: str) -> str | None:
+    """The credit hint an Academy Awards category gives its nominees on the film."""
+    c = category.upper()
+    if c.startswith("DIRECTING"):
+        return "_directors"
+    if c.startswith("WRITING"):
+        return "_writers"
+    if "ACTOR" in c or "ACTRESS" in c:
+        return "_cast"
+    return None
 
 
 def _first_year(text: str) -> int | None:
@@ -185,12 +208,23 @@ class Catalog:
         movies: dict[str, dict[str, Any]] = {}
         tv: dict[str, dict[str, Any]] = {}
         missing: set[str] = set()
+        # Who the dataset credits on each film: its directing, writing and acting nominees.
+        hints: collections.defaultdict[str, dict[str, Any]] = collections.defaultdict(dict)
         with open(path, newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh, delimiter="\t", restval=""):
                 year = _first_year(row["Year"])
                 category = row["CanonicalCategory"]
                 film_ids = row["FilmId"].split("|")
                 films = row["Film"].split("|")
+                credited = [i.strip() for i in row["NomineeIds"].split("|") if i.strip()]
+                hint = _credit_hint(category)
+                if hint:
+                    for film_id in film_ids:
+                        for person_id in credited:
+                            hints[film_id.strip()].setdefault(hint, []).append(person_id)
+                            if hint == "_cast" and row["Detail"].strip():
+                                characters = hints[film_id.strip()].setdefault("_characters", {})
+                                characters.setdefault(person_id, row["Detail"].strip())
                 for i, film_id in enumerate(film_ids):
                     film_id = film_id.strip()
                     if film_id in movies or film_id in tv or film_id in missing:
@@ -231,6 +265,10 @@ class Catalog:
                     elif "ACTOR" in category:
                         seed["gender"] = 2
                     people[person_id] = seed
+        for titles in (movies, tv):
+            for film_id, seed in titles.items():
+                for hint, value in hints.get(film_id, {}).items():
+                    seed[hint] = list(dict.fromkeys(value)) if hint != "_characters" else value
         return cls(people, movies, tv=tv, missing=missing)
 
     @classmethod
@@ -303,13 +341,34 @@ class Catalog:
         """TMDb person details for an ``nm`` id, or None when unknown."""
         return self._record(self._people, default_person, imdb_id)
 
-    def movie(self, imdb_id: str) -> dict[str, Any] | None:
-        """TMDb movie details for a ``tt`` id, or None when unknown or a TV title."""
-        return self._record(self._movies, default_movie, imdb_id)
+    def movie(self, imdb_id: str, append: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+        """TMDb movie details for a ``tt`` id, or None when unknown or a TV title; with
+        ``credits`` when ``append`` (TMDb's ``append_to_response``) asks for it."""
+        record = self._record(self._movies, default_movie, imdb_id)
+        if record is not None and "credits" in append:
+            record["credits"] = movie_credits(imdb_id, record["id"], self.credits(imdb_id))
+        return record
 
-    def tv(self, imdb_id: str) -> dict[str, Any] | None:
-        """TMDb TV series details for a ``tt`` id, or None when unknown or a movie."""
-        return self._record(self._tv, default_tv, imdb_id)
+    def tv(self, imdb_id: str, append: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+        """TMDb TV series details for a ``tt`` id, or None when unknown or a movie; its
+        creators in ``created_by``, and ``aggregate_credits`` when ``append`` asks for it."""
+        record = self._record(self._tv, default_tv, imdb_id)
+        if record is None:
+            return None
+        credits = self.credits(imdb_id)
+        if "created_by" not in self._tv[imdb_id]:
+            record["created_by"] = tv_creators(imdb_id, credits)
+        if "aggregate_credits" in append:
+            record["aggregate_credits"] = {
+                **tv_aggregate_credits(imdb_id, credits),
+                "id": record["id"],
+            }
+        return record
+
+    def credits(self, imdb_id: str) -> list[Credit]:
+        """Who the catalog credits on a title (see ``credits``), [] for an unknown one."""
+        seed = self._movies.get(imdb_id) or self._tv.get(imdb_id)
+        return [] if seed is None else title_credits(imdb_id, seed, self.person)
 
     @staticmethod
     def _record(
@@ -326,15 +385,24 @@ class Catalog:
 
     def person_by_tmdb_id(self, tmdb_id: int) -> dict[str, Any] | None:
         imdb_id = self._person_by_tmdb.get(tmdb_id)
-        return None if imdb_id is None else self.person(imdb_id)
+        if imdb_id is not None:
+            return self.person(imdb_id)
+        generated = generated_slot(tmdb_id)
+        if generated is None or not (generated[0] in self._movies or generated[0] in self._tv):
+            return None
+        return generated_person(tmdb_id) if generated_person_known(tmdb_id) else None
 
-    def movie_by_tmdb_id(self, tmdb_id: int) -> dict[str, Any] | None:
+    def movie_by_tmdb_id(
+        self, tmdb_id: int, append: frozenset[str] = frozenset()
+    ) -> dict[str, Any] | None:
         imdb_id = self._movie_by_tmdb.get(tmdb_id)
-        return None if imdb_id is None else self.movie(imdb_id)
+        return None if imdb_id is None else self.movie(imdb_id, append)
 
-    def tv_by_tmdb_id(self, tmdb_id: int) -> dict[str, Any] | None:
+    def tv_by_tmdb_id(
+        self, tmdb_id: int, append: frozenset[str] = frozenset()
+    ) -> dict[str, Any] | None:
         imdb_id = self._tv_by_tmdb.get(tmdb_id)
-        return None if imdb_id is None else self.tv(imdb_id)
+        return None if imdb_id is None else self.tv(imdb_id, append)
 
     @property
     def person_ids(self) -> frozenset[str]:
@@ -354,12 +422,17 @@ class Catalog:
         return self._missing
 
     def image_files(self) -> set[str]:
-        """Every image path referenced (``profile_path``/``poster_path``/``backdrop_path``
-        values, with their leading slash, e.g. ``"/p0123abcd.jpg"``)."""
+        """Every image path the catalog's own records reference (``profile_path``/
+        ``poster_path``/``backdrop_path`` values, with their leading slash, e.g.
+        ``"/p0123abcd.jpg"``); the photos of generated people are served but not listed."""
         return set(self._image_kinds)
 
     def image_kind(self, file_path: str) -> str | None:
         """``"profile"``, ``"poster"``, ``"backdrop"`` or None for an unreferenced path."""
+        generated = generated_profile(file_path)
+        if generated is not None:
+            person = self.person_by_tmdb_id(generated)
+            return "profile" if person and person["profile_path"] == file_path else None
         return self._image_kinds.get(file_path)
 
     def __repr__(self) -> str:

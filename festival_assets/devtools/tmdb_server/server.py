@@ -266,6 +266,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         catalog = app.catalog
         parts = path[len("/3/") :].split("/") if path.startswith("/3/") else []
+        append = frozenset(",".join(query.get("append_to_response", [])).split(","))
         if parts == ["configuration"]:
             self._send_json(200, app.configuration(), head=head)
         elif len(parts) == 2 and parts[0] == "find" and parts[1]:
@@ -273,11 +274,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif len(parts) == 2 and parts[0] == "person" and TMDB_ID_RE.match(parts[1]):
             self._send_record(catalog.person_by_tmdb_id(int(parts[1])), head=head)
         elif len(parts) == 2 and parts[0] == "movie" and TMDB_ID_RE.match(parts[1]):
-            self._send_record(catalog.movie_by_tmdb_id(int(parts[1])), head=head)
+            self._send_record(catalog.movie_by_tmdb_id(int(parts[1]), append), head=head)
         elif len(parts) == 2 and parts[0] == "movie" and MOVIE_ID_RE.match(parts[1]):
-            self._send_record(catalog.movie(parts[1]), head=head)
+            self._send_record(catalog.movie(parts[1], append), head=head)
         elif len(parts) == 2 and parts[0] == "tv" and TMDB_ID_RE.match(parts[1]):
-            self._send_record(catalog.tv_by_tmdb_id(int(parts[1])), head=head)
+            self._send_record(catalog.tv_by_tmdb_id(int(parts[1]), append), head=head)
         else:
             self._send_json(404, NOT_FOUND_BODY, head=head)
 

@@ -166,6 +166,29 @@ def tmdb_catalog() -> Catalog:
     return Catalog.from_oscars_csv(OSCARS_CSV)
 
 
+@pytest.fixture(scope="session")
+def festivals_catalog() -> Catalog:
+    """What TMDb knows of the Academy Awards and the five default festivals."""
+    return Catalog.merged(
+        Catalog.from_oscars_csv(OSCARS_CSV),
+        Catalog.from_award_events(AWARD_EVENTS_DIR / "events"),
+    )
+
+
+@pytest.fixture
+def festivals_server(festivals_catalog: Catalog) -> Iterator[LocalTMDbServer]:
+    with LocalTMDbServer(catalog=festivals_catalog) as server:
+        yield server
+
+
+def check_evaluations(result: ExecuteInProcessResult) -> dict[tuple[str, str], Any]:
+    """The run's check evaluations by asset and check name."""
+    return {
+        (evaluation.asset_key.to_user_string(), evaluation.check_name): evaluation
+        for evaluation in result.get_asset_check_evaluations()
+    }
+
+
 @pytest.fixture
 def tmdb_server(tmdb_catalog: Catalog) -> Iterator[LocalTMDbServer]:
     with LocalTMDbServer(catalog=tmdb_catalog) as server:

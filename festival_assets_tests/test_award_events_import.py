@@ -6,7 +6,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy import text
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import (
     AWARD_EVENTS_DIR,
-    OSCARS_CSV,
     Festival,
     check_results,
     metadata_of,
@@ -97,20 +95,6 @@ def stored(festival: Festival, partition_key: str) -> dict[str, Any]:
                 where,
             ).scalar(),
         }
-
-
-@pytest.fixture(scope="module")
-def festivals_catalog() -> Catalog:
-    return Catalog.merged(
-        Catalog.from_oscars_csv(OSCARS_CSV),
-        Catalog.from_award_events(AWARD_EVENTS_DIR / "events"),
-    )
-
-
-@pytest.fixture
-def festivals_server(festivals_catalog: Catalog) -> Iterator[LocalTMDbServer]:
-    with LocalTMDbServer(catalog=festivals_catalog) as server:
-        yield server
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ catalog (what TMDb would answer), never from the project's parser or writer."""
 import csv
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from festival_assets_tests.conftest import (
     AWARD_EVENTS_DIR,
     OSCARS_CSV,
     Festival,
+    check_evaluations,
     check_results,
     metadata_of,
     tmdb_resources,
@@ -173,10 +173,7 @@ def test_a_title_only_festival_links_its_directing_nominations_to_the_titles_dir
         assert sum(api.values()) == 3 + 3, api
         assert not any(p.startswith("/3/find/nm") for p in api)
 
-        checks = {
-            (e.asset_key.to_user_string(), e.check_name): e
-            for e in result.get_asset_check_evaluations()
-        }
+        checks = check_evaluations(result)
         people_check = checks[("people", "tmdb_enrichment_coverage")]
         assert people_check.metadata["named_by_source"].value == 0
         assert people_check.metadata["directors_from_credits"].value == 2
@@ -199,10 +196,7 @@ def test_a_ceremony_that_names_nobody_and_rewards_no_director_has_none_to_look_u
     with LocalTMDbServer(catalog=small_catalog([])) as server:
         resources = {"sources": small_festival, **tmdb_resources(server, festival.home)}
         result = festival.materialize("cannes-2031", resources=resources)
-    checks = {
-        (e.asset_key.to_user_string(), e.check_name): e
-        for e in result.get_asset_check_evaluations()
-    }
+    checks = check_evaluations(result)
     people = checks[("people", "tmdb_enrichment_coverage")]
     assert people.passed
     assert people.metadata["people"].value == 0
@@ -273,20 +267,6 @@ def expected_inferred(catalog: Catalog, event_id: str, year: str) -> set[tuple[s
                     if credit.role == "director" and person:
                         links.add((name, title, person["imdb_id"], rule))
     return links
-
-
-@pytest.fixture(scope="module")
-def festivals_catalog() -> Catalog:
-    return Catalog.merged(
-        Catalog.from_oscars_csv(OSCARS_CSV),
-        Catalog.from_award_events(AWARD_EVENTS_DIR / "events"),
-    )
-
-
-@pytest.fixture
-def festivals_server(festivals_catalog: Catalog) -> Iterator[LocalTMDbServer]:
-    with LocalTMDbServer(catalog=festivals_catalog) as server:
-        yield server
 
 
 def test_the_golden_globes_link_their_directors_and_store_credits_of_films_and_series(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, select, type_coerce
+from sqlalchemy import Connection, Select, String, and_, select, type_coerce
 
 from festival_assets.ceremonies.sources.model import Ceremony, Nomination
 from festival_assets.db.credits import credited_directors
@@ -120,25 +120,12 @@ def stored_contents(connection: Connection, partition_key: str) -> list[Nominati
     ).all()
     person_links = stored_credits(
         connection,
-        select(
-            type_coerce(nomination_people.c.nomination_id, String),
-            people.c.imdb_id,
-            nomination_people.c.credited_as,
-        )
-        .join(people, people.c.id == nomination_people.c.person_id)
-        .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
-        .where(nominations.c.ceremony_id == ceremony, nomination_people.c.inferred_by.is_(None)),
+        person_links_of(ceremony, nomination_people.c.credited_as).where(
+            nomination_people.c.inferred_by.is_(None)
+        ),
     )
     film_links = stored_credits(
-        connection,
-        select(
-            type_coerce(nomination_movies.c.nomination_id, String),
-            movies.c.imdb_id,
-            nomination_movies.c.credited_as,
-        )
-        .join(movies, movies.c.id == nomination_movies.c.movie_id)
-        .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
-        .where(nominations.c.ceremony_id == ceremony),
+        connection, film_links_of(ceremony, nomination_movies.c.credited_as)
     )
     return [
         NominationContent(
@@ -155,6 +142,27 @@ def stored_contents(connection: Connection, partition_key: str) -> list[Nominati
         )
         for row in rows
     ]
+
+
+def person_links_of(ceremony: Any, *columns: Any) -> Select[Any]:
+    """The links of a ceremony's nominations to people: nomination id as the database holds
+    it, the person's IMDb id, and `columns`."""
+    return (
+        select(type_coerce(nomination_people.c.nomination_id, String), people.c.imdb_id, *columns)
+        .join(people, people.c.id == nomination_people.c.person_id)
+        .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
+        .where(nominations.c.ceremony_id == ceremony)
+    )
+
+
+def film_links_of(ceremony: Any, *columns: Any) -> Select[Any]:
+    """The links of a ceremony's nominations to movies, as `person_links_of`."""
+    return (
+        select(type_coerce(nomination_movies.c.nomination_id, String), movies.c.imdb_id, *columns)
+        .join(movies, movies.c.id == nomination_movies.c.movie_id)
+        .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
+        .where(nominations.c.ceremony_id == ceremony)
+    )
 
 
 def stored_credits(connection: Connection, query: Any) -> defaultdict[Any, list[tuple[str, str]]]:
@@ -366,27 +374,13 @@ def inferred_link_differences(
         ).all()
     )
     films: defaultdict[str, list[str]] = defaultdict(list)
-    for nomination, imdb_id in connection.execute(
-        select(type_coerce(nomination_movies.c.nomination_id, String), movies.c.imdb_id)
-        .join(movies, movies.c.id == nomination_movies.c.movie_id)
-        .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
-        .where(nominations.c.ceremony_id == this_ceremony)
-    ):
+    for nomination, imdb_id in connection.execute(film_links_of(this_ceremony)):
         films[nomination].append(imdb_id)
     stored: defaultdict[str, dict[str, str]] = defaultdict(dict)
-    for nomination, imdb_id, rule in connection.execute(
-        select(
-            type_coerce(nomination_people.c.nomination_id, String),
-            people.c.imdb_id,
-            nomination_people.c.inferred_by,
-        )
-        .join(people, people.c.id == nomination_people.c.person_id)
-        .join(nominations, nominations.c.id == nomination_people.c.nomination_id)
-        .where(
-            nominations.c.ceremony_id == this_ceremony,
-            nomination_people.c.inferred_by.is_not(None),
-        )
-    ):
+    inferred = person_links_of(this_ceremony, nomination_people.c.inferred_by).where(
+        nomination_people.c.inferred_by.is_not(None)
+    )
+    for nomination, imdb_id, rule in connection.execute(inferred):
         stored[nomination][imdb_id] = rule
     directors = credited_directors(connection, {f for ids in films.values() for f in ids})
     problems: list[str] = []

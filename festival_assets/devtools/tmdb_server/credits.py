@@ -161,6 +161,20 @@ def credit_id(title_imdb_id: str, credit: Credit, position: int) -> str:
     return f"{hash64(f'{title_imdb_id}:{credit.role}:{position}:{credit.tmdb_id}'):024x}"
 
 
+def credited_person(
+    tmdb_id: int, name: str, profile_path: str | None, department: str
+) -> dict[str, Any]:
+    """What every entry of a title's cast and crew says of its person."""
+    return {
+        "adult": False,
+        "id": tmdb_id,
+        "known_for_department": department,
+        "name": name,
+        "original_name": name,
+        "profile_path": profile_path,
+    }
+
+
 def movie_credits(title_imdb_id: str, tmdb_id: int, credits: list[Credit]) -> dict[str, Any]:
     """``credits`` as ``/movie/{id}?append_to_response=credits`` holds it."""
     cast = [c for c in credits if c.role == "cast"]
@@ -169,12 +183,7 @@ def movie_credits(title_imdb_id: str, tmdb_id: int, credits: list[Credit]) -> di
         "id": tmdb_id,
         "cast": [
             {
-                "adult": False,
-                "id": c.tmdb_id,
-                "known_for_department": "Acting",
-                "name": c.name,
-                "original_name": c.name,
-                "profile_path": c.profile_path,
+                **credited_person(c.tmdb_id, c.name, c.profile_path, "Acting"),
                 "cast_id": order + 1,
                 "character": c.character,
                 "credit_id": credit_id(title_imdb_id, c, order),
@@ -184,12 +193,12 @@ def movie_credits(title_imdb_id: str, tmdb_id: int, credits: list[Credit]) -> di
         ],
         "crew": [
             {
-                "adult": False,
-                "id": c.tmdb_id,
-                "known_for_department": "Directing" if c.role == "director" else "Writing",
-                "name": c.name,
-                "original_name": c.name,
-                "profile_path": c.profile_path,
+                **credited_person(
+                    c.tmdb_id,
+                    c.name,
+                    c.profile_path,
+                    "Directing" if c.role == "director" else "Writing",
+                ),
                 "credit_id": credit_id(title_imdb_id, c, position),
                 "department": "Directing" if c.role == "director" else "Writing",
                 "job": c.job,
@@ -236,12 +245,7 @@ def tv_aggregate_credits(title_imdb_id: str, credits: list[Credit]) -> dict[str,
     return {
         "cast": [
             {
-                "adult": False,
-                "id": c.tmdb_id,
-                "known_for_department": "Acting",
-                "name": c.name,
-                "original_name": c.name,
-                "profile_path": c.profile_path,
+                **credited_person(c.tmdb_id, c.name, c.profile_path, "Acting"),
                 "roles": [
                     {
                         "credit_id": credit_id(title_imdb_id, c, order),
@@ -256,12 +260,7 @@ def tv_aggregate_credits(title_imdb_id: str, credits: list[Credit]) -> dict[str,
         ],
         "crew": [
             {
-                "adult": False,
-                "id": tmdb_id,
-                "known_for_department": department,
-                "name": name,
-                "original_name": name,
-                "profile_path": profile_path,
+                **credited_person(tmdb_id, name, profile_path, department),
                 "jobs": [{"credit_id": f"{tmdb_id:024x}", "job": job, "episode_count": 4}],
                 "department": department,
                 "total_episode_count": 4,

@@ -125,12 +125,22 @@ def stored_credits(festival: Festival, title: str) -> list[tuple[Any, ...]]:
         ]
 
 
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_a_title_only_festival_links_its_directing_nominations_to_the_titles_directors(
-    festival: Festival, small_festival: CeremonySources
+    festival: Festival,
+    small_festival: CeremonySources,
+    dialect: str,
+    request: pytest.FixtureRequest,
 ) -> None:
+    if dialect == "postgresql":
+        festival.database_url = request.getfixturevalue("postgres_url")
     catalog = small_catalog(["nm9000001", "nm9000002"])
     with LocalTMDbServer(catalog=catalog) as server:
-        resources = {"sources": small_festival, **tmdb_resources(server, festival.home)}
+        resources = {
+            "sources": small_festival,
+            "database": FestivalDatabase(url=festival.database_url),
+            **tmdb_resources(server, festival.home),
+        }
         result = festival.materialize("cannes-2030", resources=resources)
         counts = server.counts
         assert all(e.passed for e in check_results(result).values()), check_results(result)

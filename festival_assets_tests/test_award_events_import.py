@@ -14,7 +14,7 @@ import yaml
 from dagster import DagsterInstance
 from sqlalchemy import text
 
-from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
+from festival_assets.devtools.tmdb_server import LocalTMDbServer
 from festival_assets_tests.conftest import (
     AWARD_EVENTS_DIR,
     Festival,
@@ -122,38 +122,6 @@ def test_a_festival_ceremony_is_imported_exactly(
     assert all(evaluation.passed for evaluation in check_results(result).values())
     ceremony = metadata_of(result, "ceremony")
     assert ceremony["nominations_naming_titles_only"] == want["nominations"]
-
-
-def test_tv_series_of_the_golden_globes_are_enriched_as_tv_with_their_posters(
-    festival: Festival, festivals_server: LocalTMDbServer, festivals_catalog: Catalog
-) -> None:
-    festival.materialize(
-        "goldenglobes-2024", resources=tmdb_resources(festivals_server, festival.home)
-    )
-    titles = expected(EVENT_OF["goldenglobes"], "2024")["titles"]
-    tv = titles & festivals_catalog.tv_ids
-    assert tv, "the 2024 Golden Globes name TV series"
-    with festival.engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT m.imdb_id, m.tmdb_status, m.tmdb_media_type, i.status FROM movies m "
-                "LEFT JOIN images i ON i.owner_id = m.id AND i.kind = 'poster'"
-            )
-        ).all()
-    by_id = {imdb_id: (status, media, image) for imdb_id, status, media, image in rows}
-    for imdb_id in tv:
-        status, media, image = by_id[imdb_id]
-        assert (status, media) == ("enriched", "tv"), imdb_id
-        if festivals_catalog.tv(imdb_id)["poster_path"]:  # type: ignore[index]
-            assert image == "stored", imdb_id
-    films = {i for i in titles - tv if festivals_catalog.knows(i)}
-    assert {by_id[i][1] for i in films} == {"movie"}
-    # Every TV title of 2024 is named in a television category: it costs /find and /tv/{id},
-    # never the 404 of /movie/{imdb_id} first.
-    paths = festivals_server.counts.paths
-    for imdb_id in tv:
-        assert (paths[f"/3/movie/{imdb_id}"], paths[f"/3/find/{imdb_id}"]) == (0, 1), imdb_id
-    assert festivals_server.counts.tv == len(tv)
 
 
 def test_an_event_added_by_configuration_becomes_partitions(tmp_path: Path) -> None:

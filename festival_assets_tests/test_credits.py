@@ -279,7 +279,7 @@ def expected_inferred(catalog: Catalog, event_id: str, year: str) -> set[tuple[s
     return links
 
 
-def test_the_golden_globes_link_their_directors_and_store_credits_of_films_and_series(
+def test_the_golden_globes_enrich_series_as_tv_link_directors_and_store_credits(
     festival: Festival, festivals_server: LocalTMDbServer, festivals_catalog: Catalog
 ) -> None:
     result = festival.materialize(
@@ -300,6 +300,30 @@ def test_the_golden_globes_link_their_directors_and_store_credits_of_films_and_s
     series = sorted(titles & festivals_catalog.tv_ids)
     films = sorted(titles & festivals_catalog.movie_ids)
     assert series and films
+
+    # The series are enriched as TV, with their posters.
+    with festival.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT m.imdb_id, m.tmdb_status, m.tmdb_media_type, i.status FROM movies m "
+                "LEFT JOIN images i ON i.owner_id = m.id AND i.kind = 'poster'"
+            )
+        ).all()
+    by_id = {imdb_id: (status, media, image) for imdb_id, status, media, image in rows}
+    for imdb_id in series:
+        status, media, image = by_id[imdb_id]
+        assert (status, media) == ("enriched", "tv"), imdb_id
+        if festivals_catalog.tv(imdb_id)["poster_path"]:  # type: ignore[index]
+            assert image == "stored", imdb_id
+    assert {by_id[i][1] for i in films} == {"movie"}
+    # Every TV title of 2024 is named in a television category: it costs /find and /tv/{id},
+    # never the 404 of /movie/{imdb_id} first, and its credits come in the same answer.
+    paths = festivals_server.counts.paths
+    for imdb_id in series:
+        assert (paths[f"/3/movie/{imdb_id}"], paths[f"/3/find/{imdb_id}"]) == (0, 1), imdb_id
+    assert festivals_server.counts.tv == len(series)
+    assert not [p for p in paths if p.endswith(("/credits", "/aggregate_credits"))]
+
     for title in films[:5]:
         document = festivals_catalog.movie(title, frozenset({"credits"}))
         assert document is not None

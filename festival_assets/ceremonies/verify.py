@@ -365,6 +365,14 @@ def inferred_link_differences(
     this_ceremony = (
         select(ceremonies.c.id).where(ceremonies.c.partition_key == ceremony.partition_key)
     ).scalar_subquery()
+    stored: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    inferred = person_links_of(this_ceremony, nomination_people.c.inferred_by).where(
+        nomination_people.c.inferred_by.is_not(None)
+    )
+    for nomination, imdb_id, rule in connection.execute(inferred):
+        stored[nomination][imdb_id] = rule
+    if not stored and not ceremony.inferred_directing_categories:
+        return InferredLinkDifferences(expected=0, stored=0, not_linkable=0, problems=[])
     nomination_id = type_coerce(nominations.c.id, String)
     category_of = dict(
         connection.execute(
@@ -376,19 +384,19 @@ def inferred_link_differences(
     films: defaultdict[str, list[str]] = defaultdict(list)
     for nomination, imdb_id in connection.execute(film_links_of(this_ceremony)):
         films[nomination].append(imdb_id)
-    stored: defaultdict[str, dict[str, str]] = defaultdict(dict)
-    inferred = person_links_of(this_ceremony, nomination_people.c.inferred_by).where(
-        nomination_people.c.inferred_by.is_not(None)
-    )
-    for nomination, imdb_id, rule in connection.execute(inferred):
-        stored[nomination][imdb_id] = rule
-    directors = credited_directors(connection, {f for ids in films.values() for f in ids})
+    directing = {
+        nomination
+        for nomination, category in category_of.items()
+        if category in ceremony.inferred_directing_categories
+    }
+    directors = credited_directors(connection, {f for n in directing for f in films[n]})
     problems: list[str] = []
     expected_links = not_linkable = 0
-    for nomination, category in sorted(category_of.items(), key=lambda item: str(item[1])):
+    for nomination in sorted(directing | stored.keys(), key=lambda n: (str(category_of.get(n)), n)):
+        category = category_of.get(nomination)
         where = f"{ceremony.partition_key}: {category} ({', '.join(sorted(films[nomination]))})"
         expected: dict[str, str] = {}
-        if category in ceremony.inferred_directing_categories:
+        if nomination in directing:
             for film_id in films[nomination]:
                 for director in directors.get(film_id, ()):
                     if director.imdb_id:

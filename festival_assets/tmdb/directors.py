@@ -107,7 +107,8 @@ def write_director_lookups(
     engine: Engine, results: list[tuple[int, str, Lookup]], now: datetime
 ) -> list[Lookup]:
     """One transaction per batch: a person row for each director TMDb gives an IMDb id (named
-    as the credit names them, unless the row has a name already), enriched from the answer, and
+    as the credit names them; a row named otherwise already keeps the alphabetically first name,
+    as every person row does), enriched from the answer, and
     the credits pointed to it. A director TMDb does not know, or knows without an IMDb id, is
     recorded as resolved to no one; a failed lookup leaves the credit to the next run. Returns
     the lookups written to person rows."""

@@ -286,6 +286,64 @@ def test_movie_details_by_tmdb_id_and_imdb_id(
     assert api_get(session, server, "/movie/tt0000002").json()["poster_path"] is None
 
 
+def test_credits_come_inside_the_title_document_when_appended(
+    server: LocalTMDbServer, session: requests.Session
+) -> None:
+    plain = api_get(session, server, "/movie/tt0000001").json()
+    assert "credits" not in plain
+    movie = api_get(session, server, "/movie/500001", append_to_response="credits").json()
+    credits = movie["credits"]
+    assert {k: v for k, v in movie.items() if k != "credits"} == plain
+    assert credits["id"] == 500001
+    assert [c["order"] for c in credits["cast"]] == list(range(len(credits["cast"])))
+    assert all(c["character"] for c in credits["cast"])
+    directors = [c for c in credits["crew"] if c["job"] == "Director"]
+    writers = [c for c in credits["crew"] if c["department"] == "Writing"]
+    assert len(credits["cast"]) >= 3 and writers
+    assert len(directors) <= 2
+    # Every credited actor and writer is served by the person endpoint, with their photo.
+    for person in credits["cast"] + writers:
+        answer = api_get(session, server, f"/person/{person['id']}")
+        assert answer.status_code == 200
+        assert answer.json()["imdb_id"] == f"nm{person['id']}"
+        assert answer.json()["name"] == person["name"]
+        if person["profile_path"]:
+            image = session.get(f"{server.image_url}/w185{person['profile_path']}", timeout=10)
+            assert image.status_code == 200
+
+
+def test_a_seed_names_who_made_its_title() -> None:
+    catalog = Catalog(
+        people={"nm0000001": {"name": "Fred Astaire"}},
+        movies={
+            "tt0000001": {
+                "title": "Top Hat",
+                "_directors": [{"id": 77, "name": "Mark Sandrich"}],
+                "_cast": ["nm0000001"],
+                "_characters": {"nm0000001": "Jerry Travers"},
+                "_writers": [],
+            },
+            "tt0000002": {"title": "Nobody Directed", "_directors": []},
+        },
+        tv={"tt0000003": {"name": "A Series", "_directors": ["nm0000001"]}},
+    )
+    with LocalTMDbServer(catalog=catalog) as server, requests.Session() as session:
+        movie = api_get(session, server, "/movie/tt0000001", append_to_response="credits").json()
+        assert movie["credits"]["cast"][0]["name"] == "Fred Astaire"
+        assert movie["credits"]["cast"][0]["character"] == "Jerry Travers"
+        assert [(c["id"], c["job"]) for c in movie["credits"]["crew"]] == [(77, "Director")]
+        assert api_get(session, server, "/person/77").status_code == 404
+        nobody = api_get(session, server, "/movie/tt0000002", append_to_response="credits")
+        assert not [c for c in nobody.json()["credits"]["crew"] if c["job"] == "Director"]
+        series = api_get(
+            session, server, "/tv/200000003", append_to_response="aggregate_credits"
+        ).json()
+        assert [c["name"] for c in series["created_by"]] == ["Fred Astaire"]
+        crew = series["aggregate_credits"]["crew"]
+        assert any(job["job"] == "Director" for c in crew for job in c["jobs"])
+        assert all(c["roles"][0]["character"] for c in series["aggregate_credits"]["cast"])
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -4,6 +4,7 @@ a clear error naming the input (a failed step, a failed asset check or a warning
 the database holds exactly what it held before."""
 
 import json
+import re
 import shutil
 import socket
 import threading
@@ -232,6 +233,13 @@ def bad_award_event(text: Callable[[str], str]) -> Callable[..., dict[str, Any]]
     return setup
 
 
+def last_year_without_its_last_category(text: str) -> str:
+    """The file's last year (1932, which it lists last) once more, without its last category."""
+    block = text[text.index("\n'1932':") + 1 :]
+    *_, last_category = re.finditer(r"^    \S", block, flags=re.MULTILINE)
+    return block[: last_category.start()]
+
+
 def tmdb_at(url: Callable[[Reference], str], **credentials: str | None) -> Callable[..., Any]:
     def setup(reference: Reference, _folder: Path, _: pytest.MonkeyPatch) -> dict[str, Any]:
         return {
@@ -381,6 +389,21 @@ CASES: dict[str, Case] = {
     # IMDb award event files and their configuration.
     "award event file cut in half": Case(
         FROM_EVENTS, bad_award_event(lambda text: text[: len(text) // 2]), [VENICE_FILE]
+    ),
+    # PyYAML keeps the last of two equal keys: the first block would be lost without a word.
+    "award event file repeating a year, one category short": Case(
+        FROM_EVENTS,
+        bad_award_event(lambda text: text + last_year_without_its_last_category(text)),
+        [VENICE_FILE, "1932 is repeated (first on line"],
+    ),
+    "award event file repeating a winner list": Case(
+        FROM_EVENTS,
+        bad_award_event(
+            lambda text: text.replace(
+                "      winner: [tt0022599]\n", "      winner: [tt0022599]\n      winner: []\n", 1
+            )
+        ),
+        [VENICE_FILE, "most amusing film > winner is repeated"],
     ),
     "award event pair without an id": Case(
         FROM_EVENTS,

@@ -346,6 +346,37 @@ def test_malformed_parts_are_reported_with_their_path_and_skipped(tmp_path: Path
     ]
 
 
+def test_a_repeated_key_keeps_its_year_out_naming_both_lines(tmp_path: Path) -> None:
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / "ev0000157.yml").write_text(
+        """\
+'2024':
+  prize: {prize: {nominee: [tt0000001, tt0000002], winner: [tt0000001]}}
+'2023':
+  prize:
+    prize: {nominee: [tt0000003], winner: [tt0000003]}
+    prize: {nominee: [tt0000004], winner: []}
+'2022':
+  prize: {prize: {nominee: [tt0000005], winner: []}}
+'2024':
+  prize: {prize: {nominee: [tt0000002], winner: []}}
+""",
+        encoding="utf-8",
+    )
+    dataset = load_award_events("cesar=ev0000157", tmp_path, tmp_path, OSCARS)
+    source = "ev0000157.yml (cesar)"
+    by_year = dataset.ceremonies
+    assert by_year["cesar-2022"].unreadable_reason is None
+    assert by_year["cesar-2024"].unreadable_reason == (
+        f"{source} line 9: 2024 is repeated (first on line 1): YAML would keep only the last, "
+        "so the ceremony is not imported until each key is named once"
+    )
+    assert by_year["cesar-2023"].unreadable_reason == (
+        f"{source} line 6: 2023 > prize > prize is repeated (first on line 5): YAML would keep "
+        "only the last, so the ceremony is not imported until each key is named once"
+    )
+
+
 @pytest.fixture
 def upstream(tmp_path: Path) -> Iterator[Upstream]:
     root = tmp_path / "served"

@@ -248,7 +248,7 @@ def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
         return ParsedEvent(
             festival, (), (SourceIssue(source, f"is {kind(document)}, not a mapping of years"),)
         )
-    unstorable = unstorable_by_year(root, source)
+    fatal = fatal_by_year(root, source)
     ceremonies: list[Ceremony] = []
     issues: list[SourceIssue] = []
     for key, awards in document.items():
@@ -260,7 +260,7 @@ def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
             issues.append(SourceIssue(where, f"is {kind(awards)}, not a mapping of awards"))
             continue
         ceremony = parse_year(festival, int(key), awards, where)
-        ceremony = replace(ceremony, issues=(*unstorable.get(key, ()), *ceremony.issues))
+        ceremony = replace(ceremony, issues=(*fatal.get(key, ()), *ceremony.issues))
         if ceremony.nominations:
             ceremonies.append(ceremony)
         else:
@@ -279,40 +279,56 @@ def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def unstorable_by_year(root: yaml.Node | None, source: str) -> dict[str, list[SourceIssue]]:
-    """For each year, a fatal issue for every key or value under it that holds a NUL byte,
-    naming its line and its path."""
+def fatal_by_year(root: yaml.Node | None, source: str) -> dict[str, list[SourceIssue]]:
+    """For each year, a fatal issue for every key or value under it that holds a NUL byte, and
+    for every key repeated in one mapping (YAML keeps only the last of them, so the ceremony
+    would silently lose what the first one holds), naming its line and its path."""
     found: dict[str, list[SourceIssue]] = defaultdict(list)
-    for path, line in nul_scalars(root, (), set()):
-        issue = SourceIssue.from_error(f"{source} line {line}", UnstorableText(" > ".join(path)))
+    for path, line, first_line in fatal_nodes(root, (), set()):
+        where = f"{source} line {line}"
+        if first_line is None:
+            issue = SourceIssue.from_error(where, UnstorableText(" > ".join(path)))
+        else:
+            issue = SourceIssue(
+                where,
+                f"{' > '.join(path)} is repeated (first on line {first_line}): YAML would keep "
+                "only the last, so the ceremony is not imported until each key is named once",
+                fatal=True,
+            )
         found[path[0]].append(issue)
     return found
 
 
-def nul_scalars(
+def fatal_nodes(
     node: yaml.Node | None, path: tuple[str, ...], seen: set[int]
-) -> Iterator[tuple[tuple[str, ...], int]]:
+) -> Iterator[tuple[tuple[str, ...], int, int | None]]:
     """The path and line of every scalar under `node` that holds a NUL byte (written as an
-    escape such as `"\\0"`: YAML refuses the raw byte). What is under such a key is not
+    escape such as `"\\0"`: YAML refuses the raw byte), with None; and of every key repeated in
+    its mapping, with the line of its first occurrence. What is under a NUL key is not
     searched; `seen` holds the nodes searched already, since aliases may share or nest them."""
     if node is None or id(node) in seen:
         return
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if "\x00" in node.value:
-            yield path, node.start_mark.line + 1
+            yield path, node.start_mark.line + 1, None
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value, start=1):
-            yield from nul_scalars(item, (*path, f"element {position}"), seen)
+            yield from fatal_nodes(item, (*path, f"element {position}"), seen)
     elif isinstance(node, yaml.MappingNode):
+        first_lines: dict[str, int] = {}
         for key, value in node.value:
             # Only text keys are read (as years, awards and categories).
             if not isinstance(key, yaml.ScalarNode):
                 continue
+            line = key.start_mark.line + 1
             if "\x00" in key.value:
-                yield (*path, repr(key.value)), key.start_mark.line + 1
-            else:
-                yield from nul_scalars(value, (*path, key.value), seen)
+                yield (*path, repr(key.value)), line, None
+                continue
+            if key.value in first_lines:
+                yield (*path, key.value), line, first_lines[key.value]
+            first_lines.setdefault(key.value, line)
+            yield from fatal_nodes(value, (*path, key.value), seen)
 
 
 def heading(text: str) -> str | None:

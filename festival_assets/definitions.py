@@ -1,12 +1,7 @@
 """The one Definitions object of festival_assets, assembled from its domains: ceremonies (their
 sources, nominations, checks and automation), TMDb enrichment of people and movies, and images."""
 
-from dagster import (
-    Definitions,
-    in_process_executor,
-    load_asset_checks_from_modules,
-    load_assets_from_modules,
-)
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
 from festival_assets.ceremonies import assets as ceremony_assets
 from festival_assets.ceremonies import checks as ceremony_checks
@@ -18,6 +13,7 @@ from festival_assets.ceremonies.jobs import import_ceremony
 from festival_assets.ceremonies.resources import CeremonyIOManager, CeremonySources
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.resources import FestivalDatabase
+from festival_assets.deployment.executors import project_executor
 from festival_assets.images import assets as image_assets
 from festival_assets.images import checks as image_checks
 from festival_assets.images.resources import ImageStorage
@@ -34,9 +30,7 @@ defs = Definitions(
     jobs=[import_ceremony],
     schedules=[ceremony_refresh_schedule()],
     sensors=[source_updates_sensor()],
-    # The steps form a chain and hand the ceremony on from one to the next: one process for
-    # the run saves each step the start-up of a process of its own.
-    executor=in_process_executor,
+    executor=project_executor(),
     resources={
         "sources": CeremonySources(),
         "ceremony_io_manager": CeremonyIOManager(),

@@ -104,9 +104,7 @@ class Festival:
     def resources(self) -> dict[str, Any]:
         return {
             "sources": CeremonySources(),
-            "ceremony_io_manager": CeremonyIOManager(
-                base_dir=str(self.home / "storage" / "ceremony")
-            ),
+            "ceremony_io_manager": CeremonyIOManager(base_dir=str(self.home / "storage")),
             "database": FestivalDatabase(url=self.database_url),
             "tmdb": TMDbResource(),
             "image_storage": ImageStorage(image_dir=str(self.home / "images")),

@@ -1,6 +1,7 @@
 """A run killed with SIGKILL never blocks the next: with the project's own instance settings
-(the `tmdb` pool at one slot), the next import from the CLI proceeds within a minute and ends
-equal to a clean import, and the killed run is marked failed."""
+(the `tmdb` pool at one slot), the next import proceeds within a minute and ends equal to a
+clean import, and the killed run is marked failed: by the daemon's run monitoring where
+`dagster-daemon` runs, by the next run where only the CLI does."""
 
 import shutil
 import signal
@@ -13,7 +14,13 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from festival_assets.ceremonies.partitions import add_partitions
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import Festival, project_environment
-from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML, materialize_command
+from festival_assets_tests.dagster_services import (
+    EMBEDDED_INSTANCE_YAML,
+    dagster_services,
+    launch_import,
+    materialize_command,
+    wait_for_runs,
+)
 from festival_assets_tests.test_concurrency import import_in_process, same_rows
 
 PARTITION = "oscars-2024"
@@ -24,6 +31,31 @@ def tmdb_slot_holders(instance: DagsterInstance) -> set[str]:
     return {slot.run_id for slot in info.claimed_slots if slot.run_id}
 
 
+def kill_in_the_tmdb_step(
+    instance: DagsterInstance, server: LocalTMDbServer, environment: dict[str, str]
+) -> str:
+    """Start the CLI import of PARTITION, SIGKILL it while its TMDb step holds the pool's slot,
+    and return its run id; the run is left STARTED, as Dagster leaves it."""
+    killed = subprocess.Popen(
+        materialize_command(PARTITION),
+        # Slow enough that the TMDb step is still running when it is killed.
+        env={**environment, "TMDB_REQUESTS_PER_SECOND": "20"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (tmdb_slot_holders(instance) and server.counts.person >= 20):
+        assert killed.poll() is None, killed.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "the run never reached the TMDb step"
+        time.sleep(0.05)
+    [killed_run_id] = tmdb_slot_holders(instance)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=30)
+    assert instance.get_run_by_id(killed_run_id).status == DagsterRunStatus.STARTED
+    return killed_run_id
+
+
 def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
     festival: Festival, tmdb_catalog: Catalog, tmp_path: Path
 ) -> None:
@@ -32,32 +64,15 @@ def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
     shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
     with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
         environment = project_environment(home, server=server, image_dir=tmp_path / "images")
-        # Slow enough that the TMDb step is still running when it is killed.
-        environment["TMDB_REQUESTS_PER_SECOND"] = "20"
         instance = DagsterInstance.from_config(str(home))
         instance.event_log_storage.set_concurrency_slots("tmdb", 1)
         add_partitions(instance, [PARTITION])
-        killed = subprocess.Popen(
-            materialize_command(PARTITION),
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 120
-        while not (tmdb_slot_holders(instance) and server.counts.person >= 20):
-            assert killed.poll() is None, killed.communicate()[1][-3000:]
-            assert time.monotonic() < deadline, "the run never reached the TMDb step"
-            time.sleep(0.05)
-        [killed_run_id] = tmdb_slot_holders(instance)
-        killed.send_signal(signal.SIGKILL)
-        killed.wait(timeout=30)
-        assert instance.get_run_by_id(killed_run_id).status == DagsterRunStatus.STARTED
+        killed_run_id = kill_in_the_tmdb_step(instance, server, environment)
 
         started = time.monotonic()
         rerun = subprocess.run(
             materialize_command(PARTITION),
-            env={**environment, "TMDB_REQUESTS_PER_SECOND": "1000"},
+            env=environment,
             capture_output=True,
             text=True,
             timeout=300,
@@ -86,6 +101,50 @@ def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
     assert not list((home / "run_leases").iterdir())
     instance.dispose()
 
+    assert same_rows(environment["FESTIVAL_DATABASE_URL"], reference)
+
+
+def test_the_daemons_run_monitoring_ends_a_killed_run_and_the_next_launched_import_proceeds(
+    festival: Festival, tmdb_catalog: Catalog, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
+        environment = project_environment(home, server=server, image_dir=tmp_path / "images")
+        with dagster_services(home, environment, tmp_path) as services:
+            instance = DagsterInstance.from_config(str(home))
+            killed_run_id = kill_in_the_tmdb_step(instance, server, environment)
+            killed_at = time.monotonic()
+            # No other run starts meanwhile: only the daemon can end it.
+            while instance.get_run_by_id(killed_run_id).status == DagsterRunStatus.STARTED:
+                assert time.monotonic() - killed_at < 60, services.log_tails()
+                time.sleep(0.5)
+            ended_after = time.monotonic() - killed_at
+            rerun_id = launch_import(services, PARTITION)
+            assert wait_for_runs(services, [rerun_id], timeout=300) == {rerun_id: "SUCCESS"}
+            proceeded = [
+                event.timestamp
+                for event in instance.all_logs(rerun_id)
+                if event.dagster_event is not None
+                and event.dagster_event.event_type_value == "STEP_START"
+                and event.dagster_event.step_key == "people_and_movies"
+            ]
+            failure = [
+                event.dagster_event.message
+                for event in instance.all_logs(killed_run_id)
+                if event.dagster_event is not None
+                and event.dagster_event.event_type_value == "PIPELINE_FAILURE"
+            ]
+            launched_at = instance.get_run_record_by_id(rerun_id).create_timestamp.timestamp()
+            instance.dispose()
+        reference = f"sqlite:///{tmp_path / 'clean.db'}"
+        import_in_process(festival, server, reference, tmp_path / "images", [PARTITION])
+
+    assert ended_after < 30, f"the daemon took {ended_after:.0f} s to end the killed run"
+    [message] = failure
+    assert "Detected run worker status FAILED" in message, message
+    assert proceeded and proceeded[0] - launched_at < 60, "the next import waited for the pool"
     assert same_rows(environment["FESTIVAL_DATABASE_URL"], reference)
 
 

@@ -6,11 +6,18 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
-from dagster import ConfigurableIOManager, ConfigurableResource, InputContext, OutputContext
+from dagster import (
+    AssetRecordsFilter,
+    ConfigurableIOManager,
+    ConfigurableResource,
+    DagsterInvariantViolationError,
+    InputContext,
+    OutputContext,
+)
 from pydantic import Field
+from upath import UPath
 
 from festival_assets.ceremonies.sources import imdb_awards, oscars
 from festival_assets.ceremonies.sources.catalog import SourceCatalog, SourceLocations
@@ -21,6 +28,7 @@ from festival_assets.ceremonies.sources.model import (
     UnreadableCeremony,
 )
 from festival_assets.common.settings import festival_home
+from festival_assets.common.stores import store_path, write_whole
 
 
 class CeremonySources(ConfigurableResource):
@@ -93,44 +101,93 @@ class CeremonySources(ConfigurableResource):
         return self.catalog().ceremony(partition_key)
 
 
+HANDOVER_SETTING = "FESTIVAL_HANDOVER_DIR"
+
+
 class CeremonyIOManager(ConfigurableIOManager):
-    """Hands the ceremonies parsed by the `ceremony` step to the steps after it, one pickle per
-    partition under `DAGSTER_HOME/storage/ceremony`. The step's output is a dict keyed by
-    partition key, since one run may cover a range of ceremonies; every input is such a dict,
-    for the partitions of the run."""
+    """Hands the ceremonies parsed by the `ceremony` step to the steps after it: one pickle per
+    partition, under `<store>/ceremony/<run id>/`, the store being `FESTIVAL_HANDOVER_DIR` (a
+    local folder or an fsspec URL such as `s3://bucket/prefix`, which steps on other machines
+    reach) or `DAGSTER_HOME/storage`. The step's output is a dict keyed by partition key,
+    since one run may cover a range of ceremonies; every input is such a dict, for the
+    partitions of the run.
+
+    A step reads what its own run parsed (or the run it re-executes, for the steps that run did
+    not re-execute): runs of one ceremony that share `DAGSTER_HOME` but not their sources never
+    read each other's. Only a step whose run did not materialize `ceremony` reads the hand-over
+    of the run that materialized it last."""
 
     base_dir: str | None = Field(
-        default=None, description="Folder of the stored ceremonies; leave empty for DAGSTER_HOME."
+        default=None,
+        description=(
+            "Store of the hand-over, a local folder or an fsspec URL; leave empty for "
+            "FESTIVAL_HANDOVER_DIR or DAGSTER_HOME/storage."
+        ),
     )
 
-    def folder(self) -> Path:
-        return Path(self.base_dir) if self.base_dir else festival_home() / "storage" / "ceremony"
+    def store(self) -> UPath:
+        location = self.base_dir or os.environ.get(HANDOVER_SETTING)
+        return store_path(location) if location else UPath(festival_home() / "storage")
+
+    def run_folder(self, run_id: str) -> UPath:
+        return self.store() / "ceremony" / run_id
 
     def handle_output(self, context: OutputContext, obj: ParsedCeremonies) -> None:
-        folder = self.folder()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self.run_folder(context.run_id)
         for partition_key, value in obj.items():
-            with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, folder / f"{partition_key}.pickle")
+            content = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            write_whole(folder / f"{partition_key}.pickle", content)
 
     def load_input(self, context: InputContext) -> ParsedCeremonies:
+        produced_by = producing_run(context)
         loaded = ParsedCeremonies()
         for partition_key in context.asset_partition_keys:
-            path = self.folder() / f"{partition_key}.pickle"
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
+            name = f"{partition_key}.pickle"
+            ceremony = load(self.run_folder(produced_by) / name) if produced_by else None
+            if ceremony is None:
+                last_run = last_run_materializing(context, partition_key)
+                ceremony = load(self.run_folder(last_run) / name) if last_run else None
+            if ceremony is None:
                 raise SourceError(
                     f"{partition_key} has not been read from its source yet: materialize "
                     "`ceremony` for it first"
-                ) from None
-            loaded[partition_key] = load_pickle(str(path), stat.st_mtime_ns, stat.st_size)
+                )
+            loaded[partition_key] = ceremony
         return loaded
+
+
+def producing_run(context: InputContext) -> str | None:
+    """The run whose `ceremony` step produced the input, when it is a step of this plan: this
+    run, or the run it re-executes."""
+    upstream = context.upstream_output
+    if upstream is None:
+        return None
+    try:
+        return upstream.run_id
+    except DagsterInvariantViolationError:
+        return None
+
+
+def last_run_materializing(context: InputContext, partition_key: str) -> str | None:
+    records = context.instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=context.asset_key, asset_partitions=[partition_key]),
+        limit=1,
+        ascending=False,
+    ).records
+    return records[0].run_id if records else None
+
+
+def load(path: UPath) -> Ceremony | UnreadableCeremony | None:
+    """The ceremony handed over at `path`; None when there is none."""
+    try:
+        info = path.fs.info(path.path)
+    except FileNotFoundError:
+        return None
+    version = info.get("mtime") or info.get("LastModified") or info.get("ETag")
+    return load_pickle(str(path), str(version), int(info.get("size") or 0))
 
 
 # The steps of a run share one process and load the same ceremonies one after the other.
 @functools.lru_cache(maxsize=1024)
-def load_pickle(path: str, mtime_ns: int, size: int) -> Ceremony | UnreadableCeremony:
-    with open(path, "rb") as handle:
-        return pickle.load(handle)
+def load_pickle(location: str, version: str, size: int) -> Ceremony | UnreadableCeremony:
+    return pickle.loads(store_path(location).read_bytes())

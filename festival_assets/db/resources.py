@@ -6,8 +6,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster import ConfigurableResource, Failure, InitResourceContext
-from pydantic import Field, PrivateAttr
+from dagster import ConfigurableResource, Failure
+from pydantic import Field
 from sqlalchemy import Engine
 from sqlalchemy.exc import (
     ArgumentError,
@@ -17,7 +17,6 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 
-from festival_assets.common.run_leases import DeadRunWatch
 from festival_assets.common.settings import festival_home
 from festival_assets.db.engine import engine_for
 
@@ -28,10 +27,7 @@ def default_database_url() -> str:
 
 class FestivalDatabase(ConfigurableResource):
     """The application database: `FESTIVAL_DATABASE_URL`, or a SQLite file under `DAGSTER_HOME`.
-    Its schema is brought to the newest migration before the first use in a process.
-
-    Every step works with this database, so its resource also watches, for as long as a run
-    executes, for runs whose process died (`festival_assets.common.run_leases`)."""
+    Its schema is brought to the newest migration before the first use in a process."""
 
     url: str | None = Field(
         default=None,
@@ -40,18 +36,6 @@ class FestivalDatabase(ConfigurableResource):
             "FESTIVAL_DATABASE_URL (where credentials belong) or the embedded SQLite file."
         ),
     )
-
-    _dead_run_watch: DeadRunWatch | None = PrivateAttr(default=None)
-
-    def setup_for_execution(self, context: InitResourceContext) -> None:
-        if context.instance is None or context.run is None:
-            return
-        self._dead_run_watch = DeadRunWatch(context.instance, context.run.run_id, context.log.info)
-        self._dead_run_watch.start()
-
-    def teardown_after_execution(self, context: InitResourceContext) -> None:
-        if self._dead_run_watch is not None:
-            self._dead_run_watch.stop()
 
     def engine(self) -> Engine:
         """The engine of the database; a URL SQLAlchemy cannot use fails the step once, naming

@@ -1,7 +1,5 @@
 """Posters of the run's movies and profile photos of its people."""
 
-from pathlib import Path
-
 from dagster import (
     AssetExecutionContext,
     AssetIn,
@@ -9,6 +7,7 @@ from dagster import (
     MetadataValue,
     asset,
 )
+from upath import UPath
 
 from festival_assets.ceremonies.partitions import PARTITIONED
 from festival_assets.ceremonies.people import ceremony_entities, run_entities
@@ -20,7 +19,7 @@ from festival_assets.images.resources import ImageStorage, run_started_at
 from festival_assets.images.sync import RecordedImages, sync_images
 
 
-def write_errors_warning(write_errors: list[str], image_dir: Path) -> str:
+def write_errors_warning(write_errors: list[str], image_dir: UPath) -> str:
     shown = "; ".join(write_errors[:SHOWN])
     more = f"; and {len(write_errors) - SHOWN} more" if len(write_errors) > SHOWN else ""
     return (

@@ -1,6 +1,7 @@
 """Image files: download from the configured image host only, validate with Pillow before
-anything is written, write content-addressed with a thumbnail, atomically, through partial
-files that never outlive their writer."""
+anything is written, write content-addressed with a thumbnail, so that a reader never sees half
+a file: in a local folder through partial files that never outlive their writer, in an object
+store (an fsspec URL) each in one request."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from typing import BinaryIO
 
 import requests
 from PIL import Image, ImageFile
+from upath import UPath
 
 from festival_assets.common.http import SERVER_ERRORS, tries
+from festival_assets.common.stores import is_local, store_path, write_whole
 
 # A truncated file must be an error, never a half-decoded picture.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -70,8 +73,8 @@ class ValidImage:
 @dataclass(frozen=True)
 class StoredImage:
     sha256: str
-    path: Path
-    thumbnail_path: Path
+    path: UPath
+    thumbnail_path: UPath
     format: str
     width: int
     height: int
@@ -127,18 +130,18 @@ def validate_image(content: bytes, *, max_pixels: int) -> ValidImage:
     )
 
 
-def write_image_files(image: ValidImage, image_dir: Path, thumbnail_px: int) -> StoredImage:
-    """Write the image and its thumbnail under names made of the content's sha256, each through
-    a partial file and a rename, so a reader never sees half a file."""
+def write_image_files(image: ValidImage, image_dir: UPath, thumbnail_px: int) -> StoredImage:
+    """Write the image and its thumbnail under names made of the content's sha256, so a reader
+    never sees half a file."""
     extension = EXTENSIONS[image.format]
     path = image_dir / image.sha256[:2] / f"{image.sha256}.{extension}"
     thumbnail_path = image_dir / "thumbnails" / image.sha256[:2] / f"{image.sha256}.jpg"
-    write_atomically(path, image.content, image_dir)
+    write_file(path, image.content, image_dir)
     thumbnail = image.pixels.copy()
     thumbnail.thumbnail((thumbnail_px, thumbnail_px))
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="JPEG", quality=85)
-    write_atomically(thumbnail_path, buffer.getvalue(), image_dir)
+    write_file(thumbnail_path, buffer.getvalue(), image_dir)
     return StoredImage(
         sha256=image.sha256,
         path=path,
@@ -148,6 +151,18 @@ def write_image_files(image: ValidImage, image_dir: Path, thumbnail_px: int) -> 
         height=image.height,
         bytes=len(image.content),
     )
+
+
+def write_file(path: UPath, content: bytes, image_dir: UPath) -> None:
+    """Write one file of an image: locally through a partial file (`write_atomically`), to an
+    object store in one request. Raises `WriteFailed`."""
+    if is_local(image_dir):
+        write_atomically(path, content, image_dir)
+        return
+    try:
+        write_whole(path, content)
+    except OSError as error:
+        raise WriteFailed(f"{WRITE_FAILED} {path}: {os_error_text(error, path)}") from None
 
 
 def write_atomically(path: Path, content: bytes, image_dir: Path) -> None:
@@ -219,11 +234,14 @@ def names_file(path: Path, descriptor: int) -> bool:
         return False
 
 
-def remove_abandoned_partial_files(image_dir: Path) -> list[Path]:
+def remove_abandoned_partial_files(image_dir: UPath) -> list[Path]:
     """Remove the partial files of writers that died before renaming them (a killed run), and
     only those: a live writer holds the lock of its partial file until the file is renamed or
     removed. Each is removed while its lock is held here, which a writer that has just created
-    it sees (see `locked_new_file`)."""
+    it sees (see `locked_new_file`). An object store has none: each object is written in one
+    request, which it makes visible whole or not at all."""
+    if not is_local(image_dir):
+        return []
     try:
         candidates = sorted((image_dir / PARTIAL_DIR).glob("*.part"))
     except OSError:
@@ -249,9 +267,20 @@ def remove_if_abandoned(path: Path) -> bool:
     return True
 
 
-def check_image_dir(image_dir: Path) -> None:
+def check_image_dir(image_dir: UPath) -> None:
     """Make sure files can be written in the image folder: create it if need be, then create
-    and remove a partial file in it. Raises `ImageDirUnusable`."""
+    and remove a partial file in it (in an object store, an object under its prefix). Raises
+    `ImageDirUnusable`."""
+    if not is_local(image_dir):
+        probe = image_dir / PARTIAL_DIR / f"probe-{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            write_whole(probe, b"")
+            probe.unlink()
+        except OSError as error:
+            raise ImageDirUnusable(
+                f"no object can be written under it: {type(error).__name__}: {error}"
+            ) from None
+        return
     try:
         if image_dir.exists() and not image_dir.is_dir():
             raise ImageDirUnusable("it is a file, not a folder")
@@ -268,7 +297,7 @@ def file_matches(path: str | None, sha256: str | None) -> bool:
     if not path or not sha256:
         return False
     try:
-        with Path(path).open("rb") as handle:
+        with store_path(path).open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest() == sha256
     except OSError:
         return False

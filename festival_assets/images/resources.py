@@ -6,14 +6,15 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, ConfigurableResource, Failure, MetadataValue
 from pydantic import Field
 from sqlalchemy import Engine
+from upath import UPath
 
 from festival_assets.common.http import RetryPolicy
 from festival_assets.common.settings import festival_home
+from festival_assets.common.stores import store_path
 from festival_assets.db.entities import ImageTask
 from festival_assets.images.files import ImageDirUnusable, check_image_dir
 from festival_assets.images.sync import ImageDownloads, ImageSettings
@@ -31,12 +32,16 @@ def run_started_at(context: AssetExecutionContext) -> datetime | None:
 
 class ImageStorage(ConfigurableResource):
     """Where posters and profile photos come from (`TMDB_IMAGE_URL`, the only host contacted)
-    and where they are stored (`FESTIVAL_IMAGE_DIR`, or `images` under `DAGSTER_HOME`)."""
+    and where they are stored (`FESTIVAL_IMAGE_DIR`, a local folder or an fsspec URL such as
+    `s3://bucket/prefix`, or `images` under `DAGSTER_HOME`)."""
 
     image_url: str = Field(default=DEFAULT_TMDB_IMAGE_URL, description="Base URL of TMDb images.")
     image_dir: str | None = Field(
         default=None,
-        description="Folder of stored images; leave empty for FESTIVAL_IMAGE_DIR or DAGSTER_HOME.",
+        description=(
+            "Folder or fsspec URL of stored images; leave empty for FESTIVAL_IMAGE_DIR or "
+            "DAGSTER_HOME."
+        ),
     )
     poster_size: str = Field(default="w500", description="TMDb size of posters to download.")
     profile_size: str = Field(default="w185", description="TMDb size of profile photos.")
@@ -99,9 +104,9 @@ class ImageStorage(ConfigurableResource):
         ) as downloads:
             yield downloads.add
 
-    def image_folder(self) -> Path:
+    def image_folder(self) -> UPath:
         image_dir = self.image_dir or os.environ.get("FESTIVAL_IMAGE_DIR")
-        return Path(image_dir).expanduser() if image_dir else festival_home() / "images"
+        return store_path(image_dir) if image_dir else UPath(festival_home() / "images")
 
     @classmethod
     def from_environment(cls) -> ImageStorage:

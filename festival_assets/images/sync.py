@@ -9,15 +9,16 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import ColumnElement, Engine, case, select
+from upath import UPath
 
 from festival_assets.common.http import RetryPolicy
 from festival_assets.common.progress import Progress
+from festival_assets.common.stores import store_path
 from festival_assets.db.entities import ENTITY_KINDS, ImageTask
 from festival_assets.db.models import images
 from festival_assets.db.upsert import in_chunks, upsert, utcnow
@@ -58,7 +59,7 @@ class ImageSettings:
     """Everything a worker thread needs to fetch and store an image, as plain values."""
 
     image_url: str
-    image_dir: Path
+    image_dir: UPath
     poster_size: str
     profile_size: str
     max_bytes: int
@@ -181,8 +182,8 @@ def stored_files_look_intact(row: Mapping[str, Any]) -> bool:
     was stored, and so is the thumbnail. A file modified since it was fetched is hashed too,
     which catches a file rewritten in place; the asset check hashes every file."""
     try:
-        stat = Path(row["path"] or "").stat()
-        thumbnail_there = Path(row["thumbnail_path"] or "").is_file()
+        stat = store_path(row["path"] or "").stat()
+        thumbnail_there = store_path(row["thumbnail_path"] or "").is_file()
     except OSError:
         return False
     if stat.st_size != row["bytes"] or not thumbnail_there:
@@ -499,11 +500,11 @@ def row_problems(row: Mapping[str, Any]) -> list[str]:
     if row["status"] != "stored":
         return []
     problems = []
-    path = Path(row["path"])
+    path = store_path(row["path"])
     if not path.is_file():
         problems.append(f"{row['source_url']}: {path} is missing")
     elif not file_matches(row["path"], row["sha256"]):
         problems.append(f"{row['source_url']}: {path} does not match its sha256")
-    if not Path(row["thumbnail_path"] or "").is_file():
+    if not store_path(row["thumbnail_path"] or "").is_file():
         problems.append(f"{row['source_url']}: the thumbnail is missing")
     return problems

@@ -1,39 +1,43 @@
-"""Nothing a run holds or waits for blocks the next import: runs whose process died are ended,
-and a step left waiting beside a free pool slot is given it.
+"""Whether a run's worker process is alive, and what is done for the runs whose worker died.
 
 A run killed with SIGKILL (or by the OOM killer, or a reboot) never reports its end: it stays
 STARTED, it counts against the run queue's limit, and the `tmdb` pool slot its step claimed is
-never freed, so every later import waits at `people_and_movies`. Dagster frees slots only of runs
-that ended, and its default run launcher cannot tell whether a run's process is alive.
+never freed, so every later import waits at `people_and_movies`. Dagster frees slots only of
+runs that ended, and its default run launcher cannot tell whether a run's process is alive.
 
-So each run holds a lease while its process lives: an exclusive `flock` on a file named after
-the run under `DAGSTER_HOME/run_leases`. The kernel releases the lock when the process ends,
-however it ends. Every run, at its start and then every few seconds, looks at the STARTED runs
-with a lease file: a lease nobody holds belongs to a dead run, which is marked failed and whose
-concurrency slots are freed. Runs without a lease file (other machines, other projects) are left
-alone; the folder must be shared by every process that executes runs, like the rest of
-DAGSTER_HOME's storage.
+So the process that executes a run (the run worker: the CLI, or the process a code server
+starts for a launched run) holds a lease while it lives: an exclusive `flock` on a file named
+after the run under `DAGSTER_HOME/run_leases`. The kernel releases the lock when the process
+ends, however it ends. A lease nobody holds belongs to a dead run. The daemon's run monitoring
+asks the run launcher (`run_launcher.py`) about each STARTED run, which reads its lease; without
+a daemon, each run worker, as it starts and then every few seconds, marks failed the STARTED
+runs whose lease nobody holds and frees their concurrency slots (`RunWorkerWatch`).
 
-Dagster queues a step for a pool slot in two statements: it looks for a free slot, then adds the
-step to the queue. A slot freed between the two is handed to no one (the queue was empty when it
-was freed), and the step then waits beside the free slot until another slot is freed, which,
-with the `tmdb` pool at one slot and no other run, is never. The same watch hands such slots to
-the steps that wait.
+Dagster queues a step for a pool slot in two statements (`claim_concurrency_slot`: is a slot
+unassigned? then add the step to the queue, assigned or not). A slot freed between the two is
+handed to no one, since the queue was empty when it was freed, and the step then waits beside
+the free slot until another slot is freed, which, with the `tmdb` pool at one slot and no other
+run, is never. The watch hands such slots to the steps that wait (`assign_stranded_slots`); it
+is the one place that calls Dagster's storage below its public interface.
 """
 
 from __future__ import annotations
 
+import enum
 import fcntl
 import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 LEASE_FOLDER = "run_leases"
 WATCH_SECONDS = 5.0
+DIED_MESSAGE = (
+    "The run's process ended without reporting it (killed, out of memory or its machine "
+    "restarted); marked failed and its concurrency slots freed."
+)
 
 
 def lease_folder(instance: DagsterInstance) -> Path:
@@ -42,6 +46,14 @@ def lease_folder(instance: DagsterInstance) -> Path:
 
 def lease_path(folder: Path, run_id: str) -> Path:
     return folder / f"{run_id}.lease"
+
+
+class LeaseState(enum.Enum):
+    HELD = "held"
+    # The file is there and nobody holds it: its holder died.
+    ABANDONED = "abandoned"
+    # No such file here: the run ended normally, or its worker is on another machine.
+    ABSENT = "absent"
 
 
 class RunLease:
@@ -69,62 +81,62 @@ class RunLease:
         self._fd = None
 
 
-@contextmanager
-def unheld_lease(path: Path) -> Iterator[bool]:
-    """Whether the lease at `path` exists and nobody holds it; held by the caller meanwhile."""
+def lease_state(path: Path, remove_if_abandoned: bool = False) -> LeaseState:
+    """Whether the lease at `path` is held; an abandoned one is removed while it is locked
+    here when `remove_if_abandoned`."""
     try:
         fd = os.open(path, os.O_RDWR)
     except FileNotFoundError:
-        yield False
-        return
+        return LeaseState.ABSENT
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
-            return
+            return LeaseState.HELD
         try:
             # Released by a run that ended normally: it removed the file first.
-            yield os.stat(path).st_ino == os.fstat(fd).st_ino
+            if os.stat(path).st_ino != os.fstat(fd).st_ino:
+                return LeaseState.ABSENT
         except FileNotFoundError:
-            yield False
+            return LeaseState.ABSENT
+        if remove_if_abandoned:
+            path.unlink(missing_ok=True)
+        return LeaseState.ABANDONED
     finally:
         os.close(fd)
 
 
+def end_run_of_dead_worker(instance: DagsterInstance, run_id: str) -> bool:
+    """Mark the run failed and free its concurrency slots, if it is still STARTED."""
+    current = instance.get_run_by_id(run_id)
+    if current is None or current.status != DagsterRunStatus.STARTED:
+        return False
+    instance.report_run_failed(current, message=DIED_MESSAGE)
+    instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+    return True
+
+
 def end_dead_runs(instance: DagsterInstance, log: Callable[[str], None]) -> list[str]:
-    """Mark failed every STARTED run whose lease nobody holds, free its concurrency slots and
-    remove its lease; the ids of those runs."""
+    """End every STARTED run whose lease nobody holds; the ids of those runs."""
     folder = lease_folder(instance)
     ended = []
     for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
-        run = record.dagster_run
-        path = lease_path(folder, run.run_id)
-        with unheld_lease(path) as dead:
-            if not dead:
-                continue
-            current = instance.get_run_by_id(run.run_id)
-            if current is None or current.status != DagsterRunStatus.STARTED:
-                continue
-            instance.report_run_failed(
-                current,
-                message=(
-                    "The run's process ended without reporting it (killed, out of memory or "
-                    "its machine restarted); marked failed and its concurrency slots freed."
-                ),
-            )
-            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-            path.unlink(missing_ok=True)
-        log(f"run {run.run_id} had died without ending: marked failed, its pool slots freed")
-        ended.append(run.run_id)
+        run_id = record.dagster_run.run_id
+        path = lease_path(folder, run_id)
+        if lease_state(path) is not LeaseState.ABANDONED:
+            continue
+        if end_run_of_dead_worker(instance, run_id):
+            log(f"run {run_id} had died without ending: marked failed, its pool slots freed")
+            ended.append(run_id)
+        lease_state(path, remove_if_abandoned=True)
     return ended
 
 
 def assign_stranded_slots(instance: DagsterInstance, log: Callable[[str], None]) -> list[str]:
     """Give the free slots of every pool to the steps that wait for one while nobody else
     will: the pools where that happened."""
-    # Only a run's watch needs Dagster's storage classes, heavy to import in every process that
-    # loads the definitions.
+    # Only a run worker's watch needs Dagster's storage classes, heavy to import in every
+    # process that loads the definitions.
     from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 
     storage = instance.event_log_storage
@@ -142,9 +154,9 @@ def assign_stranded_slots(instance: DagsterInstance, log: Callable[[str], None])
     return assigned
 
 
-class DeadRunWatch:
-    """While a run executes: its lease, and a thread that every few seconds ends dead runs and
-    hands stranded pool slots to the steps that wait for them."""
+class RunWorkerWatch:
+    """While a run worker executes its run: the run's lease, and a thread that every few
+    seconds ends dead runs and hands stranded pool slots to the steps that wait for them."""
 
     def __init__(
         self,
@@ -158,14 +170,15 @@ class DeadRunWatch:
         self.log = log
         self.interval = interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="dead-run-watch", daemon=True)
+        self._thread = threading.Thread(target=self._watch, name="run-worker-watch", daemon=True)
 
-    def start(self) -> None:
+    def __enter__(self) -> RunWorkerWatch:
         self.lease.acquire()
         self._look()
         self._thread.start()
+        return self
 
-    def stop(self) -> None:
+    def __exit__(self, *_: object) -> None:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()

@@ -30,8 +30,7 @@ def snapshot_with_image_paths_from(url: str, image_root: str) -> dict[str, list[
     snapshot["images"] = sorted(
         (
             tuple(
-                value.removeprefix(image_root) if isinstance(value, str) else value
-                for value in row
+                value.removeprefix(image_root) if isinstance(value, str) else value for value in row
             )
             for row in snapshot["images"]
         ),

@@ -233,6 +233,17 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def second_postgres_url(postgres_url: str) -> str:
+    """A second database beside `postgres_url`, for the sequential import to compare with."""
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    name = create_engine(postgres_url).url.database + "_sequential"
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return create_engine(postgres_url).url.set(database=name).render_as_string(hide_password=False)
+
+
 def project_environment(
     home: Path,
     *,

@@ -130,17 +130,6 @@ def same_rows(first_url: str, second_url: str) -> bool:
         second.dispose()
 
 
-@pytest.fixture
-def second_postgres_url(postgres_url: str) -> str:
-    """A second database beside `postgres_url`, for the sequential import to compare with."""
-    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    name = create_engine(postgres_url).url.database + "_sequential"
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return create_engine(postgres_url).url.set(database=name).render_as_string(hide_password=False)
-
-
 def import_through_the_queue(
     home: Path, environment: dict[str, str], partitions: list[str]
 ) -> None:

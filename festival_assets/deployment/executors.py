@@ -40,6 +40,10 @@ class WatchedExecutor(Executor):
     def step_dependency_config(self) -> StepDependencyConfig:
         return self.executor.step_dependency_config
 
+    def __getattr__(self, name: str) -> object:
+        # What an executor's own execution loop asks of it (Celery's: its app's arguments).
+        return getattr(self.executor, name)
+
     def execute(
         self, plan_context: PlanOrchestrationContext, execution_plan: ExecutionPlan
     ) -> Iterator[DagsterEvent]:

@@ -1,11 +1,11 @@
 """The project deployed over several processes that share no files, as over several machines:
 PostgreSQL for Dagster's storage and the application database, an S3-compatible store for the
-hand-over and the images, the code location as its own gRPC server, `dagster-daemon`, and the
-steps on two Celery workers (Redis as broker), each process in a working folder and a
-DAGSTER_HOME of its own, all with `deploy/multiprocess/dagster.yaml`."""
+hand-over and the images, the code location as its own gRPC server, `dagster-webserver` through
+which the runs are launched, `dagster-daemon`, and the steps on two Celery workers (Redis as
+broker), each process in a working folder and a DAGSTER_HOME of its own, all with
+`deploy/multiprocess/dagster.yaml`."""
 
 import hashlib
-import json
 import shutil
 import subprocess
 import time
@@ -21,15 +21,20 @@ from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import Festival, project_environment
 from festival_assets_tests.dagster_services import (
     BIN,
-    FINISHED,
     PROJECT_ROOT,
+    DagsterServices,
     event_log_of,
     failed_checks,
+    launch_import,
     overlapping,
     set_up_instance,
     start,
     step_intervals,
     stop,
+    wait_for_runs,
+)
+from festival_assets_tests.dagster_services import (
+    wait_until_serving as wait_until_webserver_answers,
 )
 from festival_assets_tests.object_store import BUCKET, free_port, object_store
 from festival_assets_tests.test_concurrency import import_in_process
@@ -67,40 +72,6 @@ def process_home(root: Path, name: str) -> Path:
     return home
 
 
-def launch(
-    home: Path, environment: dict[str, str], workspace: Path, partition: str, **config: bool
-) -> str:
-    """`dagster job launch` of one ceremony, through the run queue; the run id."""
-    run_config = {"resources": {"import_settings": {"config": config}}} if config else {}
-    result = subprocess.run(
-        [
-            str(BIN / "dagster"),
-            "job",
-            "launch",
-            "-w",
-            str(workspace),
-            "-j",
-            "import_ceremony",
-            "--tags",
-            json.dumps({"dagster/partition": partition}),
-            "--config-json",
-            json.dumps(run_config),
-        ],
-        env={**environment, "DAGSTER_HOME": str(home)},
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    instance = DagsterInstance.from_config(str(home))
-    try:
-        [record] = instance.get_run_records(limit=1)
-        return record.dagster_run.run_id
-    finally:
-        instance.dispose()
-
-
 def wait_until_serving(port: int, log: Path) -> None:
     from dagster._grpc.client import DagsterGrpcClient
 
@@ -113,17 +84,6 @@ def wait_until_serving(port: int, log: Path) -> None:
         except Exception:  # not serving yet
             assert time.monotonic() < deadline, log.read_text()[-3000:]
             time.sleep(1)
-
-
-def wait_for(instance: DagsterInstance, run_ids: list[str], logs: list[Path]) -> dict[str, str]:
-    deadline = time.monotonic() + 300
-    while True:
-        statuses = {run_id: instance.get_run_by_id(run_id).status.value for run_id in run_ids}
-        if set(statuses.values()) <= FINISHED:
-            return statuses
-        tails = "\n".join(f"--- {log}\n{log.read_text()[-2000:]}" for log in logs)
-        assert time.monotonic() < deadline, f"runs still going: {statuses}\n{tails}"
-        time.sleep(1)
 
 
 def test_runs_on_celery_workers_with_shared_state_in_stores_equal_a_sequential_import(
@@ -158,20 +118,21 @@ def test_runs_on_celery_workers_with_shared_state_in_stores_equal_a_sequential_i
         control = process_home(root, "control")
         set_up_instance({**environment, "DAGSTER_HOME": str(control)})
         code_port = free_port()
+        web_port = free_port()
         workspace = root / "workspace.yaml"
         workspace.write_text(
             "load_from:\n  - grpc_server:\n      host: 127.0.0.1\n"
             f"      port: {code_port}\n      location_name: festival_assets\n"
         )
 
-        def run(name: str, command: list[str]) -> Path:
+        def run(name: str, command: list[str]) -> tuple[subprocess.Popen[bytes], Path]:
             home = process_home(root, name)
             log = home / "process.log"
             process = start(command, {**environment, "DAGSTER_HOME": str(home)}, log)
             stack.callback(stop, process)
-            return log
+            return process, log
 
-        logs = [
+        processes = [
             run(
                 "code-server",
                 [
@@ -184,6 +145,18 @@ def test_runs_on_celery_workers_with_shared_state_in_stores_equal_a_sequential_i
                     "127.0.0.1",
                     "-p",
                     str(code_port),
+                ],
+            ),
+            run(
+                "webserver",
+                [
+                    str(BIN / "dagster-webserver"),
+                    "-w",
+                    str(workspace),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(web_port),
                 ],
             ),
             run("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(workspace)]),
@@ -207,19 +180,30 @@ def test_runs_on_celery_workers_with_shared_state_in_stores_equal_a_sequential_i
                 for worker in WORKERS
             ),
         ]
-        wait_until_serving(code_port, logs[0])
+        [(_, code_log), (webserver, _), *_] = processes
+        wait_until_serving(code_port, code_log)
+        services = DagsterServices(
+            url=f"http://127.0.0.1:{web_port}",
+            home=root / "webserver",
+            logs=[log for _, log in processes],
+        )
+        wait_until_webserver_answers(services, webserver)
         instance = DagsterInstance.from_config(str(control))
         stack.callback(instance.dispose)
-        run_ids = [launch(control, environment, workspace, key) for key in PARTITIONS]
-        statuses = wait_for(instance, run_ids, logs)
+        run_ids = [launch_import(services, key) for key in PARTITIONS]
+        statuses = wait_for_runs(services, run_ids, timeout=300)
         assert set(statuses.values()) == {"SUCCESS"}, statuses
 
         engine = create_engine(second_postgres_url)
         stack.callback(engine.dispose)
         refreshed_since = time.time()
         images_before = server.counts.images
-        refresh = launch(control, environment, workspace, PARTITIONS[0], force_refresh_images=True)
-        assert wait_for(instance, [refresh], logs) == {refresh: "SUCCESS"}
+        refresh = launch_import(
+            services,
+            PARTITIONS[0],
+            {"resources": {"import_settings": {"config": {"force_refresh_images": True}}}},
+        )
+        assert wait_for_runs(services, [refresh], timeout=300) == {refresh: "SUCCESS"}
         images_requested = server.counts.images - images_before
         events = event_log_of(instance, [*run_ids, refresh])
 

@@ -147,7 +147,8 @@ def test_the_daemons_run_monitoring_ends_a_killed_run_and_the_next_launched_impo
     assert proceeded, "the next import never started the TMDb step"
     print(
         f"SIGKILL to the run marked failed by the daemon: {ended_after:.1f} s; "
-        f"to the next launched import's TMDb step: {proceeded[0] - killed_at_wall:.1f} s"
+        f"to the next launched import's TMDb step: {proceeded[0] - killed_at_wall:.1f} s, "
+        f"{proceeded[0] - launched_at:.1f} s of it from its launch"
     )
     assert ended_after < 30, f"the daemon took {ended_after:.0f} s to end the killed run"
     [message] = failure

@@ -134,17 +134,42 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=30)
 
 
+LOCATIONS_QUERY = """
+{
+  workspaceOrError {
+    ... on Workspace {
+      locationEntries {
+        name
+        loadStatus
+        locationOrLoadError { __typename ... on PythonError { message } }
+      }
+    }
+  }
+}
+"""
+
+
 def wait_until_serving(services: DagsterServices, webserver: subprocess.Popen[bytes]) -> None:
+    """Until the webserver answers and has loaded every code location of its workspace: it
+    answers before its locations are loaded, and a launch then finds no job."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    entries: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
         assert webserver.poll() is None, f"dagster-webserver exited\n{services.log_tails()}"
         try:
-            if requests.get(f"{services.url}/server_info", timeout=5).ok:
-                return
-        except requests.ConnectionError:
-            pass
+            entries = services.graphql(LOCATIONS_QUERY)["workspaceOrError"]["locationEntries"]
+        except requests.RequestException:
+            entries = []
+        if entries and all(
+            entry["loadStatus"] == "LOADED"
+            and entry["locationOrLoadError"]["__typename"] == "RepositoryLocation"
+            for entry in entries
+        ):
+            return
         time.sleep(1)
-    raise AssertionError(f"dagster-webserver did not answer\n{services.log_tails()}")
+    raise AssertionError(
+        f"dagster-webserver did not load its code locations: {entries}\n{services.log_tails()}"
+    )
 
 
 def set_up_instance(environment: dict[str, str], *, check: bool = True) -> None:

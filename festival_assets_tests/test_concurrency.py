@@ -1,21 +1,27 @@
 """Overlapping runs, each in a process of its own, never duplicate, lose or unlink anything:
 on PostgreSQL (application database and Dagster's storage) and on the embedded SQLite."""
 
+import csv
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from dagster import DagsterEventType, DagsterInstance
 from sqlalchemy import create_engine, text
 
+from festival_assets.ceremonies.partitions import add_partitions
 from festival_assets.db.models import VERSION_TABLE
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.devtools.tmdb_server import LocalTMDbServer
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import (
+    OSCARS_CSV,
     Festival,
     project_environment,
     table_snapshot,
@@ -27,11 +33,15 @@ from festival_assets_tests.dagster_services import (
     assert_ran_together,
     dagster_services,
     launch_import,
+    materialize_command,
     set_up_instance,
     wait_for_runs,
 )
 
+pytestmark = pytest.mark.slow  # overlaps runs, each in a process of its own
+
 TWO = ["oscars-2023", "oscars-2024"]
+CEREMONY, PARTITION_OF_CEREMONY = "1", "oscars-1929"
 
 
 def installation_environment(
@@ -226,3 +236,107 @@ def test_a_run_killed_inside_the_nominations_transaction_then_rerun_equals_a_cle
     reference = f"sqlite:///{tmp_path / 'clean.db'}"
     import_in_process(festival, tmdb_server, reference, tmp_path / "images", ["oscars-2024"])
     assert same_rows(postgres_url, reference)
+
+
+def source_counts(oscars_csv: Path, ceremony: str) -> tuple[int, int]:
+    """The nominations and winners of one ceremony in an `oscars.csv`, read with `csv`."""
+    with oscars_csv.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["Ceremony"] == ceremony]
+    return len(rows), sum(1 for r in rows if r["Winner"])
+
+
+def stored_counts(database: Path) -> tuple[int, int]:
+    with closing(sqlite3.connect(database)) as connection:
+        [(nominations, winners)] = connection.execute(
+            "SELECT count(*), coalesce(sum(won), 0) FROM nominations"
+        ).fetchall()
+    return nominations, winners
+
+
+def ceremony_steps_done(instance: DagsterInstance) -> int:
+    return sum(
+        1
+        for record in instance.get_run_records()
+        for event in instance.all_logs(
+            record.dagster_run.run_id, of_type=DagsterEventType.STEP_SUCCESS
+        )
+        if event.step_key == "ceremony"
+    )
+
+
+def test_runs_of_one_ceremony_with_other_sources_and_databases_each_store_their_own(
+    tmdb_catalog: Catalog, tmp_path: Path
+) -> None:
+    """Two runs of one ceremony share a DAGSTER_HOME but not their configuration (a test
+    database and a production one, each with its own `oscars.csv`): the second run's `ceremony`
+    step hands over while the first is still looking people up, and each database ends with
+    the ceremony of its own source."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
+    changed_csv = tmp_path / "changed" / "oscars.csv"
+    changed_csv.parent.mkdir()
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    ceremony_lines = [i for i, line in enumerate(lines) if line.startswith(f"{CEREMONY}\t")]
+    fields = lines[ceremony_lines[1]].rstrip("\n").split("\t")
+    fields[10] = "" if fields[10] else "True"  # the Winner column of another nomination
+    lines[ceremony_lines[1]] = "\t".join(fields) + "\n"
+    del lines[ceremony_lines[0]]
+    changed_csv.write_text("".join(lines), encoding="utf-8")
+    expected = {
+        "first": source_counts(OSCARS_CSV, CEREMONY),
+        "second": source_counts(changed_csv, CEREMONY),
+    }
+    assert expected["first"] != expected["second"]
+
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=1.0) as held_server:
+        first_environment = project_environment(
+            home,
+            database_url=f"sqlite:///{tmp_path / 'first.db'}",
+            server=held_server,
+            image_dir=tmp_path / "images",
+        )
+        second_environment = project_environment(
+            home,
+            database_url=f"sqlite:///{tmp_path / 'second.db'}",
+            image_dir=tmp_path / "images",
+            oscars_csv=changed_csv,
+        )
+        instance = DagsterInstance.from_config(str(home))
+        instance.event_log_storage.set_concurrency_slots("tmdb", 1)
+        add_partitions(instance, [PARTITION_OF_CEREMONY])
+        first = subprocess.Popen(
+            materialize_command(PARTITION_OF_CEREMONY),
+            env=first_environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # The first run is in its lookups, each answer a second late, until the second run's
+        # `ceremony` step has handed over.
+        deadline = time.monotonic() + 120
+        while held_server.counts.person == 0:
+            assert first.poll() is None, first.communicate()[1][-3000:]
+            assert time.monotonic() < deadline, "the first run never looked anyone up"
+            time.sleep(0.05)
+        second = subprocess.Popen(
+            materialize_command(PARTITION_OF_CEREMONY),
+            env=second_environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while ceremony_steps_done(instance) < 2:
+            assert second.poll() is None, second.communicate()[1][-3000:]
+            assert first.poll() is None, first.communicate()[1][-3000:]
+            assert time.monotonic() < deadline, "the second run never handed over"
+            time.sleep(0.2)
+        held_server.latency = 0.0
+        for process in (first, second):
+            _, errors = process.communicate(timeout=300)
+            assert process.returncode == 0, errors[-3000:]
+        instance.dispose()
+
+    assert stored_counts(tmp_path / "first.db") == expected["first"]
+    assert stored_counts(tmp_path / "second.db") == expected["second"]

@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from festival_assets.ceremonies.partitions import add_partitions
@@ -22,6 +23,8 @@ from festival_assets_tests.dagster_services import (
     wait_for_runs,
 )
 from festival_assets_tests.test_concurrency import import_in_process, same_rows
+
+pytestmark = pytest.mark.slow  # kills runs and starts the daemon and the webserver
 
 PARTITION = "oscars-2024"
 

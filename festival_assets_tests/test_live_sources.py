@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.definitions.run_request import InstigatorType
@@ -37,6 +38,8 @@ from festival_assets_tests.dagster_services import (
     start,
     stop,
 )
+
+pytestmark = pytest.mark.slow  # runs the daemon against stand-ins of the upstream datasets
 
 CHECK_SECONDS = 2
 TIMEOUT = 240

@@ -8,6 +8,7 @@ import io
 import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from sqlalchemy import create_engine, text
 
@@ -16,6 +17,8 @@ from festival_assets_tests.conftest import Festival, project_environment, table_
 from festival_assets_tests.dagster_services import materialize_command, register_ceremonies
 from festival_assets_tests.object_store import BUCKET, SECRET_KEY, object_store
 from festival_assets_tests.test_concurrency import import_in_process
+
+pytestmark = pytest.mark.slow  # starts an S3-compatible server
 
 PARTITION = "oscars-1929"
 IMAGES = f"s3://{BUCKET}/images"

@@ -6,7 +6,11 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from festival_assets_tests.conftest import OSCARS_CSV, project_environment
+
+pytestmark = pytest.mark.slow  # installs and imports as the README's quick start does
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PARTITION = "oscars-1929"

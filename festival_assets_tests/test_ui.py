@@ -69,9 +69,12 @@ CHROMIUM_ARGS = [
 ]
 
 # dagster-graphql's client calls gql in a way gql 4 deprecates.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Using variable_values and operation_name:DeprecationWarning"
-)
+pytestmark = [
+    pytest.mark.slow,  # starts the webserver and the daemon
+    pytest.mark.filterwarnings(
+        "ignore:Using variable_values and operation_name:DeprecationWarning"
+    ),
+]
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """TMDb enrichment against the local TMDb-compatible server, over real sockets."""
 
+import csv
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -26,7 +27,13 @@ from festival_assets.tmdb.client import (
 from festival_assets.tmdb.enrichment import enrich
 from festival_assets.tmdb.ratelimit import RateLimiter
 from festival_assets.tmdb.resources import TMDbResource
-from festival_assets_tests.conftest import Festival, check_results, metadata_of, tmdb_resources
+from festival_assets_tests.conftest import (
+    OSCARS_CSV,
+    Festival,
+    check_results,
+    metadata_of,
+    tmdb_resources,
+)
 
 SECRET = "s3cret-key-never-shown"
 FAST_RETRY = RetryPolicy(max_retries=3, backoff_seconds=0.01, max_backoff_seconds=0.05)
@@ -368,6 +375,65 @@ def test_one_failing_person_is_recorded_and_retried_by_the_next_run(
     festival.materialize("oscars-2024", resources=tmdb_resources(tmdb_server, festival.home))
     assert statuses(festival, "people")["nm0177896"] == "enriched"
     assert tmdb_server.counts.api == 2
+
+
+WRONG_TYPES: tuple[dict[str, Any], ...] = (
+    {"popularity": "abc"},
+    {"profile_path": {}},
+    {"name": 123},
+)
+
+
+def test_a_wrongly_typed_field_fails_only_its_own_lookup(
+    festival: Festival, tmdb_catalog: Catalog
+) -> None:
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["Ceremony"] == "96"]
+    people = sorted(
+        {i for r in rows for i in (r["NomineeIds"] or "").split("|") if i.startswith("nm")}
+    )
+    titles = sorted({i for r in rows for i in (r["FilmId"] or "").split("|") if i.startswith("tt")})
+    # One person in five, each with one field of the wrong type; one film.
+    wrong_people = {
+        imdb_id: WRONG_TYPES[n % len(WRONG_TYPES)]
+        for n, imdb_id in enumerate(i for i in people[::5] if tmdb_catalog.knows(i))
+    }
+    wrong_title = next(i for i in titles if tmdb_catalog.movie(i) is not None)
+    catalog = Catalog.merged(
+        Catalog(
+            people={i: {**(tmdb_catalog.person(i) or {}), **f} for i, f in wrong_people.items()},
+            movies={wrong_title: {**(tmdb_catalog.movie(wrong_title) or {}), "runtime": "2h"}},
+        ),
+        tmdb_catalog,
+    )
+    with LocalTMDbServer(catalog=catalog, api_key=SECRET) as server:
+        result = festival.materialize(
+            "oscars-2024", resources=tmdb_resources(server, festival.home), raise_on_error=False
+        )
+
+    assert result.success
+    assert festival.count("nominations") == len(rows)
+    people_statuses = statuses(festival, "people")
+    assert {i for i, status in people_statuses.items() if status == "failed"} == set(wrong_people)
+    assert {people_statuses[i] for i in people if i not in wrong_people} <= {
+        "enriched",
+        "not_found",
+    }
+    assert statuses(festival, "movies")[wrong_title] == "failed"
+    with festival.engine.connect() as connection:
+        errors = dict(
+            connection.execute(
+                text("SELECT imdb_id, tmdb_error FROM people WHERE tmdb_status = 'failed'")
+            ).all()
+        )
+        [title_error] = connection.execute(
+            text("SELECT tmdb_error FROM movies WHERE imdb_id = :id"), {"id": wrong_title}
+        ).scalars()
+    for imdb_id, fields in wrong_people.items():
+        [field] = fields
+        assert f"/person/{catalog.person(imdb_id)['id']} answered {field} " in errors[imdb_id]  # type: ignore[index]
+        assert SECRET not in errors[imdb_id]
+    assert f"/movie/{wrong_title} answered runtime '2h', not int" in title_error
 
 
 def test_an_invalid_key_fails_the_run_at_once(

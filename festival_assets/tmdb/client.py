@@ -45,6 +45,46 @@ APPENDED_CREDITS = {
 }
 # The cast kept of a title: the first this many in TMDb's billing order.
 BILLED_CAST = 20
+NUMBER = (int, float)
+# The fields of each kind of TMDb document that are stored, and their types in TMDb's answers;
+# any of them may be null. A document with another type in one of them fails its own lookup,
+# naming the field, and stores nothing of it.
+DOCUMENT_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "person": {
+        "name": str,
+        "imdb_id": str,
+        "birthday": str,
+        "deathday": str,
+        "biography": str,
+        "place_of_birth": str,
+        "known_for_department": str,
+        "popularity": NUMBER,
+        "profile_path": str,
+    },
+    "movie": {
+        "title": str,
+        "release_date": str,
+        "runtime": int,
+        "overview": str,
+        "genres": list,
+        "popularity": NUMBER,
+        "poster_path": str,
+        "backdrop_path": str,
+        "credits": dict,
+    },
+    "tv": {
+        "name": str,
+        "first_air_date": str,
+        "episode_run_time": list,
+        "overview": str,
+        "genres": list,
+        "popularity": NUMBER,
+        "poster_path": str,
+        "backdrop_path": str,
+        "created_by": list,
+        "aggregate_credits": dict,
+    },
+}
 
 
 class TMDbError(Exception):
@@ -293,11 +333,15 @@ class TMDbClient:
             raise self._not_tmdb(f"GET {path} answered JSON without TMDb's result lists")
         return found
 
-    def details(self, path: str, **params: str) -> dict[str, Any]:
-        """A person's, film's or TV title's details, which always hold their TMDb id."""
+    def details(self, kind: str, path: str, **params: str) -> dict[str, Any]:
+        """A person's, film's or TV title's details (`kind`: person, movie or tv), which always
+        hold their TMDb id, each stored field of the type TMDb gives it."""
         details = self.get(path, **params)
         if not isinstance(details, dict) or not isinstance(details.get("id"), int):
             raise self._not_tmdb(f"GET {path} answered JSON without a TMDb id")
+        wrong = wrongly_typed(kind, details)
+        if wrong is not None:
+            raise TMDbError(f"GET {path} answered {wrong}")
         return details
 
     def lookup_person(self, imdb_id: str) -> Lookup:
@@ -321,7 +365,7 @@ class TMDbClient:
         )
 
     def _credited_person(self, tmdb_id: int) -> Lookup:
-        details = self.details(f"/person/{tmdb_id}")
+        details = self.details("person", f"/person/{tmdb_id}")
         imdb_id = details.get("imdb_id")
         return Lookup(imdb_id if isinstance(imdb_id, str) else "", "enriched", details=details)
 
@@ -329,12 +373,14 @@ class TMDbClient:
         found = self.find(imdb_id).get("person_results") or []
         if not found:
             return Lookup(imdb_id, "not_found", error=NOT_FOUND)
-        return Lookup(imdb_id, "enriched", details=self.details(f"/person/{int(found[0]['id'])}"))
+        return Lookup(
+            imdb_id, "enriched", details=self.details("person", f"/person/{int(found[0]['id'])}")
+        )
 
     def _title(self, imdb_id: str, *, television: bool) -> Lookup:
         if not television:
             try:
-                details = self.details(f"/movie/{imdb_id}", **APPENDED_CREDITS["movie"])
+                details = self.details("movie", f"/movie/{imdb_id}", **APPENDED_CREDITS["movie"])
                 return Lookup(imdb_id, "enriched", details=details)
             except TMDbNotFound:
                 pass
@@ -343,7 +389,9 @@ class TMDbClient:
         for results, path, media_type in reversed(kinds) if television else kinds:
             if found.get(results):
                 details = self.details(
-                    f"{path}/{int(found[results][0]['id'])}", **APPENDED_CREDITS[media_type]
+                    media_type,
+                    f"{path}/{int(found[results][0]['id'])}",
+                    **APPENDED_CREDITS[media_type],
                 )
                 return Lookup(imdb_id, "enriched", details=details, media_type=media_type)
         return Lookup(imdb_id, "not_found", error=NOT_FOUND)
@@ -401,6 +449,23 @@ def is_find_answer(found: Any) -> bool:
     )
 
 
+def wrongly_typed(kind: str, details: dict[str, Any]) -> str | None:
+    """The first stored field of a `kind` document whose value is not of its type, said with
+    the value (cut short); None when every one is (a boolean is not a number)."""
+    for field, expected in DOCUMENT_FIELDS[kind].items():
+        value = details.get(field)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, expected):
+            wanted = " or ".join(
+                t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,))
+            )
+            shown = repr(value)
+            shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
+            return f"{field} {shown}, not {wanted}"
+    return None
+
+
 def url_without_credentials(url: str) -> str:
     """The URL as it may be shown: no user, password or query (where a key could hide)."""
     parts = urlsplit(url)
@@ -437,7 +502,11 @@ def title_columns(lookup: Lookup) -> dict[str, Any]:
     first air date and episode run time stand for title, release date and runtime."""
     details = lookup.details or {}
     tv = lookup.media_type == "tv"
-    run_times = details.get("episode_run_time") or [None]
+    run_times = [
+        minutes
+        for minutes in details.get("episode_run_time") or []
+        if isinstance(minutes, int) and not isinstance(minutes, bool)
+    ] or [None]
     return {
         "tmdb_id": details.get("id"),
         "tmdb_media_type": lookup.media_type,
@@ -445,7 +514,11 @@ def title_columns(lookup: Lookup) -> dict[str, Any]:
         "release_date": parse_date(details.get("first_air_date" if tv else "release_date")),
         "runtime": (run_times[0] if tv else details.get("runtime")) or None,
         "overview": details.get("overview") or None,
-        "genres": [g["name"] for g in details.get("genres") or [] if isinstance(g, dict)],
+        "genres": [
+            g["name"]
+            for g in details.get("genres") or []
+            if isinstance(g, dict) and isinstance(g.get("name"), str)
+        ],
         "popularity": details.get("popularity"),
         "poster_path": details.get("poster_path"),
         "backdrop_path": details.get("backdrop_path"),

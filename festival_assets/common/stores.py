@@ -5,7 +5,7 @@ where the steps of a run hand the ceremony on, and where images are kept."""
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from upath import UPath
@@ -30,13 +30,24 @@ def write_whole(path: UPath | Path, content: bytes) -> None:
         path.fs.pipe_file(path.path, content)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    descriptor, partial = new_file(path.parent, f".{path.name}.", ".part")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
-        # Readable by the other accounts of a deployment, as any file the process creates.
-        os.chmod(partial, 0o644)
         os.replace(partial, path)
     except BaseException:
         os.unlink(partial)
         raise
+
+
+def new_file(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
+    """A new file of a name no other has in `folder`, open for writing. Unlike `mkstemp`'s,
+    which only its owner may read, its mode is the process's umask's, as of any file the
+    process creates: the accounts of a deployment that share a folder (a group, umask 002)
+    read and replace each other's files."""
+    while True:
+        path = folder / f"{prefix}{secrets.token_hex(8)}{suffix}"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+        except FileExistsError:
+            continue

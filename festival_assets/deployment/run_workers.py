@@ -67,7 +67,7 @@ class RunLease:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Locked before it is visible under its name: a watcher never finds it unlocked.
         staging = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-        fd = os.open(staging, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(staging, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o666)
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.replace(staging, self.path)
         self._fd = fd
@@ -85,7 +85,8 @@ def lease_state(path: Path, remove_if_abandoned: bool = False) -> LeaseState:
     """Whether the lease at `path` is held; an abandoned one is removed while it is locked
     here when `remove_if_abandoned`."""
     try:
-        fd = os.open(path, os.O_RDWR)
+        # Read only: flock needs no more, and the lease may be another account's.
+        fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return LeaseState.ABSENT
     try:

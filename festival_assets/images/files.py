@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from PIL import Image, ImageFile
 from upath import UPath
 
 from festival_assets.common.http import SERVER_ERRORS, tries
-from festival_assets.common.stores import is_local, store_path, write_whole
+from festival_assets.common.stores import is_local, new_file, store_path, write_whole
 
 # A truncated file must be an error, never a half-decoded picture.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -211,7 +210,7 @@ def locked_new_file(partial_dir: Path, prefix: str) -> tuple[BinaryIO, Path]:
     its creation and its locking, and remove it: then the name no longer leads to the locked
     file, and another one is created."""
     while True:
-        descriptor, name = tempfile.mkstemp(dir=partial_dir, prefix=f"{prefix}.", suffix=".part")
+        descriptor, name = new_file(partial_dir, f"{prefix}.", ".part")
         handle = os.fdopen(descriptor, "wb")
         try:
             # flock, not fcntl: a record lock belongs to the whole process, so a remover on

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -26,6 +25,7 @@ from requests.adapters import HTTPAdapter
 
 from festival_assets.ceremonies.sources.model import SourceError, SourceVersion
 from festival_assets.common.http import RetryPolicy
+from festival_assets.common.stores import write_whole
 
 # A sensor checks every followed file in one tick, which Dagster gives 60 seconds.
 TIMEOUT = (5, 30)
@@ -141,7 +141,6 @@ class FollowedFile:
                     f"the new version of {self.url} (sha256 {fetched.sha256[:12]}) is not whole: "
                     f"{problem}",
                 )
-            os.chmod(candidate, 0o644)
             os.replace(candidate, self.copy)
         finally:
             candidate.unlink(missing_ok=True)
@@ -151,12 +150,7 @@ class FollowedFile:
         )
 
     def write_record(self, version: SourceVersion) -> None:
-        with tempfile.NamedTemporaryFile(
-            "w", dir=self.folder, delete=False, suffix=".part", encoding="utf-8"
-        ) as handle:
-            json.dump(asdict(version), handle)
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, self.record)
+        write_whole(self.record, json.dumps(asdict(version)).encode())
 
     @contextmanager
     def locked(self) -> Iterator[None]:

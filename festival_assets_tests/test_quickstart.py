@@ -49,3 +49,26 @@ def test_the_quick_start_ends_with_what_it_imported_and_no_idle_warning(tmp_path
     categories = {row["Category"] for row in rows}
     assert f"categories {len(categories)}," in lines["ceremony"]
     assert re.fullmatch(r"\s+checks\s+\d+ passed, 0 failed", lines["checks"])
+
+
+def test_the_quick_start_offline_ends_saying_what_to_set(tmp_path: Path) -> None:
+    """Without a network and without a local copy of `oscars.csv`, as on a machine that cannot
+    reach GitHub: one line says what to set, and nothing pretends the import happened."""
+    environment = project_environment(tmp_path / "dagster_home")
+    for name in ("FESTIVAL_DATABASE_URL", "FESTIVAL_IMAGE_DIR", "FESTIVAL_OSCARS_CSV"):
+        del environment[name]
+    # Nothing answers there: every request fails to connect, as offline.
+    environment.update(HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
+    completed = subprocess.run(
+        ["bash", "-c", "bash scripts/quickstart.sh 2>&1"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    lines = completed.stdout.strip().splitlines()
+    assert completed.returncode != 0, completed.stdout[-3000:]
+    assert "Traceback" not in completed.stdout
+    assert "Browse it" not in completed.stdout
+    assert "set FESTIVAL_OSCARS_CSV" in lines[-1], completed.stdout[-3000:]

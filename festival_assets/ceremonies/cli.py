@@ -40,9 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         added = add_partitions(instance, found.new_keys)
         total = len(instance.get_dynamic_partitions(ceremony_partitions.name))
+    print(f"{len(added)} new ceremony partitions, {total} in all", flush=True)
+    # Last, so that what to set is what a reader of the output sees last.
     for line in found.troubles:
         print(f"festival-sources: {line}", file=sys.stderr)
-    print(f"{len(added)} new ceremony partitions, {total} in all")
     return 0 if found.versions else 1
 
 

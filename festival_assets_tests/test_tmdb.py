@@ -1,6 +1,7 @@
 """TMDb enrichment against the local TMDb-compatible server, over real sockets."""
 
 import csv
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -15,6 +16,7 @@ from festival_assets.common.http import RetryPolicy
 from festival_assets.db.engine import engine_for
 from festival_assets.db.entities import MOVIES, write_entities
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
+from festival_assets.images.resources import ImageStorage
 from festival_assets.tmdb.client import (
     Credentials,
     Lookup,
@@ -434,6 +436,56 @@ def test_a_wrongly_typed_field_fails_only_its_own_lookup(
         assert f"/person/{catalog.person(imdb_id)['id']} answered {field} " in errors[imdb_id]  # type: ignore[index]
         assert SECRET not in errors[imdb_id]
     assert f"/movie/{wrong_title} answered runtime '2h', not int" in title_error
+
+
+def test_answers_sent_slowly_or_too_large_fail_their_own_lookups(
+    festival: Festival, tmdb_catalog: Catalog
+) -> None:
+    """Four person answers sent a byte every 50 ms (a person's document takes tens of seconds
+    so) and one of 64 MiB: each fails its lookup within the request's timeout of 2 s, and
+    the import goes on; an image sent so fails its download within the download's."""
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["Ceremony"] == "96"]
+    # The photo of one person whose own lookup is answered at once.
+    photographed = next(
+        person
+        for r in rows
+        for imdb_id in (r["NomineeIds"] or "").split("|")
+        if (person := tmdb_catalog.person(imdb_id)) and person.get("profile_path")
+    )
+    others = rf"^/3/person/(?!{photographed['id']}$)"
+    with LocalTMDbServer(catalog=tmdb_catalog, api_key=SECRET) as server:
+        server.inject(others, "drip:0.05", times=4)
+        server.inject(others, "huge_answer")
+        server.inject(f"{re.escape(photographed['profile_path'])}$", "drip:0.05", times=10)
+        resources = tmdb_resources(server, festival.home, timeout_seconds=2.0)
+        resources["image_storage"] = ImageStorage(
+            image_url=server.image_url, image_dir=str(festival.home / "images"), timeout_seconds=2
+        )
+        started = time.monotonic()
+        result = festival.materialize("oscars-2024", resources=resources, raise_on_error=False)
+        elapsed = time.monotonic() - started
+    assert result.success
+    assert festival.count("nominations") == len(rows)
+    with festival.engine.connect() as connection:
+        errors = (
+            connection.execute(text("SELECT tmdb_error FROM people WHERE tmdb_status = 'failed'"))
+            .scalars()
+            .all()
+        )
+    assert len(errors) == 5, errors
+    assert sum("/person/" in e and "not whole within 2 s" in e for e in errors) == 4, errors
+    assert sum("/person/" in e and "more than the limit" in e for e in errors) == 1, errors
+    assert all(SECRET not in e for e in errors)
+    with festival.engine.connect() as connection:
+        image_errors = (
+            connection.execute(text("SELECT error FROM images WHERE status = 'failed'"))
+            .scalars()
+            .all()
+        )
+    assert len(image_errors) == 1 and "not whole within 2 s" in image_errors[0], image_errors
+    # Not the half a minute each slow answer would have taken to arrive.
+    assert elapsed < 30, elapsed
 
 
 def test_an_invalid_key_fails_the_run_at_once(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import requests
@@ -49,3 +50,37 @@ def tries(response: requests.Response) -> int:
     """How many times urllib3 sent the request that ended with this response."""
     retries = getattr(response.raw, "retries", None)
     return len(retries.history) + 1 if retries is not None else 1
+
+
+class AnswerRefused(Exception):
+    """An answer that was not read whole: larger than allowed, or slower."""
+
+
+class AnswerTooLarge(AnswerRefused):
+    pass
+
+
+class AnswerTooSlow(AnswerRefused):
+    pass
+
+
+def read_bounded(response: requests.Response, *, max_bytes: int, seconds: float) -> bytes:
+    """The body of a streamed `response`, read within `seconds` from now and at most
+    `max_bytes`. A read's own timeout bounds the wait for each part, not the whole: an answer
+    sent a byte at a time would never end. urllib3's errors of the reads (a lost connection, a
+    read timeout) pass through as they are."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise AnswerTooLarge(f"{int(declared)} bytes is more than the limit of {max_bytes}")
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    total = 0
+    # read1 returns what has come, where read waits for all it asks for.
+    while chunk := response.raw.read1(64 * 1024, decode_content=True):
+        total += len(chunk)
+        if total > max_bytes:
+            raise AnswerTooLarge(f"more than the limit of {max_bytes} bytes")
+        if time.monotonic() > deadline:
+            raise AnswerTooSlow(f"not whole within {seconds:g} s ({total} bytes by then)")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -19,10 +19,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 import requests
+import urllib3
 from PIL import Image, ImageFile
 from upath import UPath
 
-from festival_assets.common.http import SERVER_ERRORS, tries
+from festival_assets.common.http import (
+    SERVER_ERRORS,
+    AnswerTooLarge,
+    AnswerTooSlow,
+    read_bounded,
+    tries,
+)
 from festival_assets.common.stores import is_local, new_file, store_path, write_whole
 
 # A truncated file must be an error, never a half-decoded picture.
@@ -312,24 +319,14 @@ def download(session: requests.Session, url: str, *, max_bytes: int, timeout: fl
     try:
         with session.get(url, timeout=timeout, stream=True, allow_redirects=False) as response:
             if response.status_code == 200:
-                return read_capped(response, max_bytes)
+                return read_bounded(response, max_bytes=max_bytes, seconds=timeout)
             reason = f"HTTP {response.status_code}"
             if response.status_code in RETRIED_STATUSES:
                 reason += f", after {tries(response)} tries"
             raise DownloadFailed(reason)
-    except requests.RequestException as error:
+    except AnswerTooLarge as error:
+        raise InvalidImage(str(error)) from None
+    except AnswerTooSlow as error:
+        raise DownloadFailed(f"the image was {error}") from None
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
         raise DownloadFailed(f"{type(error).__name__}, after retries") from None
-
-
-def read_capped(response: requests.Response, max_bytes: int) -> bytes:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise InvalidImage(f"{int(declared)} bytes is more than the limit of {max_bytes}")
-    chunks = []
-    total = 0
-    for chunk in response.iter_content(chunk_size=64 * 1024):
-        total += len(chunk)
-        if total > max_bytes:
-            raise InvalidImage(f"more than the limit of {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)

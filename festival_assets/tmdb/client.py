@@ -5,6 +5,7 @@ message it produces."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -14,9 +15,16 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
-from festival_assets.common.http import SERVER_ERRORS, RetryPolicy, tries
+from festival_assets.common.http import (
+    SERVER_ERRORS,
+    AnswerRefused,
+    RetryPolicy,
+    read_bounded,
+    tries,
+)
 from festival_assets.db.credits import CREATOR_JOB, Credit
 from festival_assets.tmdb.ratelimit import RateLimiter
 
@@ -36,6 +44,30 @@ URLLIB3_LOGGERS = (
     "urllib3.poolmanager",
     "urllib3.util.retry",
 )
+
+
+# The largest answer read: a person's or a film's document is some kilobytes, a long series'
+# aggregate credits some hundreds.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response of TMDb's and its body, read whole within the request's timeout."""
+
+    response: requests.Response
+    body: bytes
+
+    @property
+    def status_code(self) -> int:
+        return self.response.status_code
+
+    @property
+    def headers(self) -> Any:
+        return self.response.headers
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 # A title's credits come inside the document that enriches it, at no extra request.
@@ -241,21 +273,30 @@ class TMDbClient:
                 )
             )
 
-    def _send(self, path: str, params: dict[str, str]) -> requests.Response:
-        """One request, after urllib3's retries. A lost connection, a timeout or a 5xx raises
-        `TMDbError`, or `TMDbUnavailable` once enough of them came in a row."""
+    def _send(self, path: str, params: dict[str, str]) -> Answer:
+        """One request, after urllib3's retries, its answer read whole within the timeout and
+        at most `MAX_ANSWER_BYTES`. A lost connection, a timeout or a 5xx raises `TMDbError`,
+        or `TMDbUnavailable` once enough of them came in a row; an answer too large or too slow
+        fails its own request only."""
         self._enter()
         unanswered: str | None = None
+        refused: str | None = None
         try:
-            response = self.session.get(
-                f"{self.api_url}{path}", params=params, timeout=self.timeout
-            )
-            if response.status_code in SERVER_ERRORS:
+            with self.session.get(
+                f"{self.api_url}{path}", params=params, timeout=self.timeout, stream=True
+            ) as response:
+                answer = Answer(
+                    response,
+                    read_bounded(response, max_bytes=MAX_ANSWER_BYTES, seconds=self.timeout),
+                )
+            if answer.status_code in SERVER_ERRORS:
                 unanswered = (
-                    f"HTTP {response.status_code} on GET {path}: {tmdb_message(response)}, "
+                    f"HTTP {answer.status_code} on GET {path}: {tmdb_message(answer)}, "
                     f"after {tries(response)} tries"
                 )
-        except requests.RequestException as error:
+        except AnswerRefused as error:
+            refused = f"GET {path}: the answer was refused: {error}"
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
             unanswered = (
                 f"{type(error).__name__} on GET {path}, after {self.retry.max_retries + 1} tries"
             )
@@ -263,7 +304,9 @@ class TMDbClient:
             self._leave(unanswered)
         if unanswered is not None:
             raise self._unavailable or TMDbError(self.credentials.redact(unanswered))
-        return response
+        if refused is not None:
+            raise TMDbError(self.credentials.redact(refused))
+        return answer
 
     def _enter(self) -> None:
         """Wait for a request's turn; raise what stopped the others, if anything did."""
@@ -409,7 +452,7 @@ class TMDbClient:
             return Lookup(imdb_id, "failed", error=self.credentials.redact(str(error)))
 
 
-def retry_after(response: requests.Response) -> float:
+def retry_after(response: Answer) -> float:
     """Seconds to wait after a 429: its Retry-After, but at least one second (TMDb sometimes
     says 0)."""
     try:
@@ -418,7 +461,7 @@ def retry_after(response: requests.Response) -> float:
         return 1.0
 
 
-def tmdb_message(response: requests.Response) -> str:
+def tmdb_message(response: Answer) -> str:
     """TMDb's own status message, or a note that the answer was not TMDb's JSON (an error page
     of the CDN in front of it)."""
     try:
@@ -430,11 +473,11 @@ def tmdb_message(response: requests.Response) -> str:
     return "no status message"
 
 
-def content_type(response: requests.Response) -> str:
+def content_type(response: Answer) -> str:
     return response.headers.get("Content-Type") or "no content type"
 
 
-def is_tmdb_error(response: requests.Response) -> bool:
+def is_tmdb_error(response: Answer) -> bool:
     """TMDb's errors are JSON documents with its own `status_code`."""
     try:
         body = response.json()

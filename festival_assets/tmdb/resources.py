@@ -39,7 +39,10 @@ class TMDbResource(ConfigurableResource):
     max_retries: int = Field(
         default=4, description="Retries of a request after a 5xx, a timeout or a lost connection."
     )
-    timeout_seconds: float = Field(default=10.0, description="Timeout of one request.")
+    timeout_seconds: float = Field(
+        default=10.0,
+        description="Timeout of one request: to connect, and for the whole of its answer.",
+    )
     refresh_after_days: int = Field(
         default=30, description="Look a person or movie up again when its data is this old."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-API_FAULTS = frozenset({"500", "502", "503", "cdn_html_502", "reset", "429", "401"})
+API_FAULTS = frozenset({"500", "502", "503", "cdn_html_502", "reset", "429", "401", "huge_answer"})
 IMAGE_FAULTS = frozenset(
     {
         "image_html",
@@ -28,14 +28,16 @@ class Fault:
 def validate_fault(fault: str) -> None:
     if fault in API_FAULTS or fault in IMAGE_FAULTS:
         return
-    if fault.startswith("slow:"):
+    prefix, _, value = fault.partition(":")
+    if prefix in ("slow", "drip"):
         try:
-            seconds = float(fault[5:])
+            seconds = float(value)
         except ValueError:
             seconds = -1.0
         if seconds >= 0:
             return
     raise ValueError(
-        f"unknown fault {fault!r}; expected one of {sorted(API_FAULTS | IMAGE_FAULTS)} "
-        "or 'slow:SECONDS'"
+        f"unknown fault {fault!r}; expected one of {sorted(API_FAULTS | IMAGE_FAULTS)}, "
+        "'slow:SECONDS' (answer that late) or 'drip:SECONDS' (each byte of the answer that "
+        "long after the one before)"
     )

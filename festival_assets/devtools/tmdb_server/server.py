@@ -77,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "LocalTMDb/1.0"
     timeout = 120
     server: _HTTPServer
+    # Seconds between the bytes of the answer being sent (the `drip:` fault), 0 for at once.
+    drip_seconds = 0.0
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -108,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, *, head: bool) -> None:
         app = self.server.app
+        self.drip_seconds = 0.0
         split = urlsplit(self.path)
         path = unquote(split.path)
         self._drain_body()
@@ -174,7 +177,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if body and not head:
-            self.wfile.write(body)
+            if self.drip_seconds:
+                for offset in range(len(body)):
+                    self.wfile.write(body[offset : offset + 1])
+                    self.wfile.flush()
+                    time.sleep(self.drip_seconds)
+            else:
+                self.wfile.write(body)
 
     def _send_json(
         self,
@@ -209,6 +218,14 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.startswith("slow:"):
             time.sleep(float(fault[5:]))
             return False
+        if fault.startswith("drip:"):
+            self.drip_seconds = float(fault[5:])
+            return False
+        if fault == "huge_answer":
+            # Valid JSON of a person, with a biography of 64 MiB.
+            body = b'{"id": 1, "biography": "' + b"x" * (64 << 20) + b'"}'
+            self._send(200, body, "application/json;charset=utf-8", head=head)
+            return True
         if fault == "reset":
             self._reset()
         elif fault in ("500", "502"):

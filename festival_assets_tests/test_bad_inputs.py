@@ -2,12 +2,16 @@
 costs what is stored."""
 
 import csv
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import text
 
 from festival_assets.ceremonies.resources import CeremonySources
@@ -20,7 +24,14 @@ from festival_assets.images.resources import ImageStorage
 from festival_assets.tmdb.client import Credentials, TMDbAuthError, TMDbClient
 from festival_assets.tmdb.ratelimit import RateLimiter
 from festival_assets.tmdb.resources import TMDbResource
-from festival_assets_tests.conftest import OSCARS_CSV, Festival, tmdb_resources
+from festival_assets_tests.conftest import (
+    AWARD_EVENTS_DIR,
+    OSCARS_CSV,
+    Festival,
+    project_environment,
+    tmdb_resources,
+)
+from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML
 
 LINES = OSCARS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
 CEREMONY_96 = [i for i, line in enumerate(LINES) if line.startswith("96\t")]
@@ -208,3 +219,70 @@ def test_no_request_follows_a_401_once_the_others_see_it() -> None:
         # At 40 per second and 30 ms of latency, only the requests already on the wire when
         # the first 401 came back can follow it.
         assert server.counts.api <= 3
+
+
+AWARD_EVENTS = AWARD_EVENTS_DIR / "events"
+CANNES, VENICE = "ev0000147", "ev0000681"
+A_CEREMONY_FILE = (
+    '{"format": "festival_assets.ceremony/1", "festival": {"slug": "locarno", "name": '
+    '"Locarno Film Festival"}, "year": 2024, "name": "77th", "categories": [{"name": '
+    '"Golden Leopard", "names_people": false}], "nominations": [{"category": "Golden '
+    'Leopard", "films": [{"title": "Toxic", "imdb_id": "tt31176520"}], "won": true}]}'
+)
+
+
+def alias_bomb() -> str:
+    """A year of 1 KB whose nine levels of aliases stand for 9**9 strings."""
+    lines = ["'2024':", '  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"  {name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_no_source_file_of_any_shape_or_size_keeps_the_others_out(tmp_path: Path) -> None:
+    """A ceremony file of 2,000 nested arrays, an award-event file of nested aliases and one of
+    17 MiB: `festival-sources check` (which builds the partitions, as a code location does)
+    names each and makes partitions of every other ceremony, in seconds."""
+    events = tmp_path / "events"
+    events.mkdir()
+    kept = [path for path in AWARD_EVENTS.glob("*.yml") if path.stem not in (CANNES, VENICE)]
+    for path in kept:
+        shutil.copy(path, events / path.name)
+    (events / f"{CANNES}.yml").write_text(alias_bomb(), encoding="utf-8")
+    too_large = b"# Venice\n" + b"#" * (17 << 20) + b"\n"
+    (events / f"{VENICE}.yml").write_bytes(too_large)
+    ceremony_files = tmp_path / "ceremonies"
+    ceremony_files.mkdir()
+    (ceremony_files / "nested.json").write_text("[" * 2000 + "]" * 2000, encoding="utf-8")
+    (ceremony_files / "locarno-2024.json").write_text(A_CEREMONY_FILE, encoding="utf-8")
+    environment = project_environment(tmp_path / "home", ceremony_dir=ceremony_files)
+    environment["FESTIVAL_AWARD_EVENTS_DIR"] = str(tmp_path)
+    (tmp_path / "home").mkdir()
+    shutil.copy(EMBEDDED_INSTANCE_YAML, tmp_path / "home" / "dagster.yaml")
+
+    started = time.monotonic()
+    checked = subprocess.run(
+        [str(Path(sys.executable).parent / "festival-sources"), "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    elapsed = time.monotonic() - started
+
+    assert checked.returncode == 0, checked.stderr[-3000:]
+    said = checked.stderr.strip().splitlines()
+    assert len(said) == 3, said
+    [bomb] = [line for line in said if f"{CANNES}.yml" in line]
+    assert "alias" in bomb
+    [huge] = [line for line in said if f"{VENICE}.yml" in line]
+    assert f"is {len(too_large)} bytes, more than the" in huge
+    [nested] = [line for line in said if "nested.json" in line]
+    assert "nests too deeply" in nested
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        oscars = {row["Ceremony"] for row in csv.DictReader(handle, delimiter="\t")}
+    years = sum(
+        len(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)) for path in kept
+    )
+    assert f"{len(oscars) + years + 1} new ceremony partitions" in checked.stdout
+    assert elapsed < 60, elapsed

@@ -107,15 +107,20 @@ def parse_ceremony_file(path: Path) -> Ceremony:
     try:
         content = path.read_bytes()
         document = json.loads(content.decode("utf-8"))
+        issues = tuple(
+            SourceIssue.from_error(path.name, UnstorableText(field))
+            for field in nul_fields(document)
+        )
+        ceremony = parse_ceremony(document)
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidCeremonyFile(f"cannot be read: {error}") from None
     except json.JSONDecodeError as error:
         raise InvalidCeremonyFile(f"is not JSON: {error}") from None
-    issues = tuple(
-        SourceIssue.from_error(path.name, UnstorableText(field)) for field in nul_fields(document)
-    )
+    except RecursionError:
+        # A ceremony nests four levels deep; thousands of nested arrays are no ceremony.
+        raise InvalidCeremonyFile("nests too deeply to be a ceremony file") from None
     version = SourceVersion(str(path), hashlib.sha256(content).hexdigest())
-    return replace(parse_ceremony(document), issues=issues, source=version)
+    return replace(ceremony, issues=issues, source=version)
 
 
 def nul_fields(value: Any, path: str = "") -> Iterator[str]:

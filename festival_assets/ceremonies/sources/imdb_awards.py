@@ -45,6 +45,9 @@ EVENT_ID = re.compile(r"ev\d{7}")
 YEAR = re.compile(r"\d{4}")
 CATEGORY_CLASS = "award"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The largest event file read: the five default ones are under 0.5 MB, and parsing takes
+# about 60 times a file's size in memory.
+MAX_EVENT_FILE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -224,13 +227,19 @@ def followed_event(event: AwardEvent, base_url: str, cache_dir: Path) -> Followe
 
 @parsed_once(maxsize=32)
 def load_event_file(path: Path, event: AwardEvent) -> ParsedEvent:
+    def unread(reason: str) -> ParsedEvent:
+        festival = Festival(event.slug, event.name or event.slug)
+        return ParsedEvent(festival, (), (SourceIssue(source_name(event), reason),))
+
     try:
+        size = path.stat().st_size
+        if size > MAX_EVENT_FILE_BYTES:
+            return unread(
+                f"is {size} bytes, more than the {MAX_EVENT_FILE_BYTES} an award-event file may be"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        festival = Festival(event.slug, event.name or event.slug)
-        return ParsedEvent(
-            festival, (), (SourceIssue(source_name(event), f"cannot be read: {error}"),)
-        )
+        return unread(f"cannot be read: {error}")
     return parse_event(text, event)
 
 
@@ -244,6 +253,10 @@ def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
     except yaml.YAMLError as error:
         message = " ".join(str(error).split())
         return ParsedEvent(festival, (), (SourceIssue(source, f"is not valid YAML: {message}"),))
+    except SharedNode as error:
+        return ParsedEvent(festival, (), (SourceIssue(source, str(error)),))
+    except RecursionError:
+        return ParsedEvent(festival, (), (SourceIssue(source, "nests too deeply to be read"),))
     if not isinstance(document, dict):
         return ParsedEvent(
             festival, (), (SourceIssue(source, f"is {kind(document)}, not a mapping of years"),)
@@ -269,14 +282,39 @@ def parse_event(text: str, event: AwardEvent) -> ParsedEvent:
     return ParsedEvent(festival, tuple(ceremonies), tuple(issues))
 
 
+class SharedNode(Exception):
+    """A YAML alias: the event files have none, and a few of them nested in each other make a
+    small file stand for more than any memory holds."""
+
+
 def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
-    """The document and its node tree, which knows the line of every key and value."""
+    """The document and its node tree, which knows the line of every key and value; a
+    document with an alias (`*name`) raises `SharedNode` before it is built."""
     loader = LOADER(text)
     try:
         root = loader.get_single_node()
+        refuse_aliases(root)
         return root, None if root is None else loader.construct_document(root)
     finally:
         loader.dispose()
+
+
+def refuse_aliases(root: yaml.Node | None) -> None:
+    """An alias makes its anchor's node appear twice in the tree."""
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise SharedNode(
+                f"line {node.start_mark.line + 1} is repeated by a YAML alias; award-event "
+                "files have none, and aliases can make a small file larger than any memory"
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
 
 
 def fatal_by_year(root: yaml.Node | None, source: str) -> dict[str, list[SourceIssue]]:

@@ -199,3 +199,50 @@ def test_a_step_queued_as_its_slot_was_freed_gets_the_slot(tmp_path: Path) -> No
     assert time.monotonic() - started < 90
     assert "free slot found beside 1 waiting steps" in stderr
     instance.dispose()
+
+
+def test_an_interrupted_import_stops_at_once_and_is_not_retried(
+    tmdb_catalog: Catalog, tmp_path: Path
+) -> None:
+    """Ctrl-C (SIGINT) during the TMDb lookups stops the CLI import in seconds, its run
+    failed, no step up for retry."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
+        environment = project_environment(home, server=server, image_dir=tmp_path / "images")
+        instance = DagsterInstance.from_config(str(home))
+        instance.event_log_storage.set_concurrency_slots("tmdb", 1)
+        add_partitions(instance, [PARTITION])
+        interrupted = subprocess.Popen(
+            materialize_command(PARTITION),
+            # Slow enough that the lookups are still going on when it is interrupted.
+            env={**environment, "TMDB_REQUESTS_PER_SECOND": "20"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while not (tmdb_slot_holders(instance) and server.counts.person >= 20):
+            assert interrupted.poll() is None, interrupted.communicate()[1][-3000:]
+            assert time.monotonic() < deadline, "the run never reached the TMDb step"
+            time.sleep(0.05)
+        [run_id] = tmdb_slot_holders(instance)
+        interrupted.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        interrupted.communicate(timeout=120)
+        stopped_after = time.monotonic() - started
+
+    assert interrupted.returncode != 0
+    print(f"SIGINT to the end of the import's process: {stopped_after:.1f} s")
+    assert stopped_after < 30
+    assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+    types = [
+        event.dagster_event.event_type_value
+        for event in instance.all_logs(run_id)
+        if event.dagster_event is not None
+    ]
+    assert "STEP_UP_FOR_RETRY" not in types
+    assert "STEP_FAILURE" in types
+    assert not tmdb_slot_holders(instance)
+    instance.dispose()

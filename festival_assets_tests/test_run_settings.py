@@ -10,7 +10,7 @@ from typing import Any
 
 from dagster import AssetKey, DagsterInstance
 
-from festival_assets.ceremonies.partitions import PARTITIONED
+from festival_assets.ceremonies.partitions import RETRIES
 from festival_assets.devtools.tmdb_server import LocalTMDbServer
 from festival_assets_tests.conftest import project_environment
 from festival_assets_tests.dagster_services import materialize_command, register_ceremonies
@@ -91,6 +91,6 @@ def test_the_readme_states_the_step_retries_that_dagster_makes() -> None:
     stated = re.search(r"retried by its retry policy \((\w+), (\d+) s then (\d+) s\)", readme)
     assert stated is not None
     times, first, second = stated.groups()
-    policy = PARTITIONED["retry_policy"]
+    policy = RETRIES
     assert {"once": 1, "twice": 2}[times] == policy.max_retries
     assert [policy.calculate_delay(1), policy.calculate_delay(2)] == [int(first), int(second)]

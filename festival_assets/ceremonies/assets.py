@@ -16,7 +16,11 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from festival_assets.ceremonies.partitions import PARTITIONED, fail_unreadable
+from festival_assets.ceremonies.partitions import (
+    PARTITIONED,
+    fail_unreadable,
+    retried_when_it_may_heal,
+)
 from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.ceremonies.sources.model import (
     Ceremony,
@@ -73,6 +77,7 @@ def data_version(ceremonies: list[Ceremony]) -> DataVersion:
         "read from (a followed file is checked upstream first)."
     ),
 )
+@retried_when_it_may_heal
 def ceremony(
     context: AssetExecutionContext,
     sources: CeremonySources,
@@ -192,6 +197,7 @@ def sync_nominations(
         "what the source leaves without a person)."
     ),
 )
+@retried_when_it_may_heal
 def nominations(
     context: AssetExecutionContext,
     ceremony: ParsedCeremonies,

@@ -10,15 +10,21 @@ those that could not be read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from dagster import (
+    AssetExecutionContext,
     BackfillPolicy,
     Backoff,
+    DagsterError,
     DagsterInstance,
     DynamicPartitionsDefinition,
     Failure,
     RetryPolicy,
+    RetryRequested,
 )
 
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
@@ -32,10 +38,52 @@ PARTITIONED = {
     # One run may import a range of ceremonies (a backfill, or `--partition-range`).
     "backfill_policy": BackfillPolicy.single_run(),
     "group_name": GROUP,
-    # A step that failed as a whole (database or network down) is tried again; failures that
-    # cannot heal by themselves raise Failure(allow_retries=False).
-    "retry_policy": RetryPolicy(max_retries=2, delay=30, backoff=Backoff.EXPONENTIAL),
 }
+# A step that failed as a whole (database or network down) is tried again, twice, 30 and then
+# 90 seconds later; requested by `retried_when_it_may_heal`, not given to the assets.
+RETRIES = RetryPolicy(max_retries=2, delay=30, backoff=Backoff.EXPONENTIAL)
+
+Step = TypeVar("Step", bound=Callable[..., Any])
+
+
+def retried_when_it_may_heal(step: Step) -> Step:
+    """The compute function of a step whose error may heal by itself (the database or the
+    network down) asks Dagster for a retry, as `RETRIES` would as the step's policy;
+    `Failure(allow_retries=False)` fails at once. An interrupt (Ctrl-C, the UI's Terminate, a
+    deployment's SIGTERM) stops the step and so its run: under a `RetryPolicy` Dagster would
+    retry it, taking it for a preempted worker."""
+
+    def retry(error: Exception) -> None:
+        if isinstance(error, RetryRequested | DagsterError):
+            return
+        if isinstance(error, Failure) and not error.allow_retries:
+            return
+        attempt = AssetExecutionContext.get().retry_number + 1
+        raise RetryRequested(
+            max_retries=RETRIES.max_retries, seconds_to_wait=RETRIES.calculate_delay(attempt)
+        ) from error
+
+    if inspect.isgeneratorfunction(step):
+
+        @functools.wraps(step)
+        def generating(*args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from step(*args, **kwargs)
+            except Exception as error:
+                retry(error)
+                raise
+
+        return generating  # type: ignore[return-value]
+
+    @functools.wraps(step)
+    def returning(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return step(*args, **kwargs)
+        except Exception as error:
+            retry(error)
+            raise
+
+    return returning  # type: ignore[return-value]
 
 
 def fail_unreadable(ceremonies: ParsedCeremonies) -> None:

@@ -9,7 +9,7 @@ from dagster import (
 )
 from upath import UPath
 
-from festival_assets.ceremonies.partitions import PARTITIONED
+from festival_assets.ceremonies.partitions import PARTITIONED, retried_when_it_may_heal
 from festival_assets.ceremonies.people import ceremony_entities, run_entities
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import SHOWN, counts_metadata
@@ -40,6 +40,7 @@ def write_errors_warning(write_errors: list[str], image_dir: UPath) -> str:
         "reason, never stored."
     ),
 )
+@retried_when_it_may_heal
 def images(
     context: AssetExecutionContext,
     ceremony: ParsedCeremonies,

@@ -21,7 +21,7 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from festival_assets.ceremonies.partitions import PARTITIONED
+from festival_assets.ceremonies.partitions import PARTITIONED, retried_when_it_may_heal
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.settings import ImportSettings
@@ -92,6 +92,7 @@ DESCRIPTIONS = {
     pool="tmdb",
     **PARTITIONED,
 )
+@retried_when_it_may_heal
 def people_and_movies(
     context: AssetExecutionContext,
     ceremony: ParsedCeremonies,

@@ -238,6 +238,17 @@ def test_a_run_killed_inside_the_nominations_transaction_then_rerun_equals_a_cle
     assert same_rows(postgres_url, reference)
 
 
+def cli_import(partition: str, environment: dict[str, str]) -> subprocess.Popen[str]:
+    """The README's CLI import of one ceremony, started; its errors kept."""
+    return subprocess.Popen(
+        materialize_command(partition),
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def source_counts(oscars_csv: Path, ceremony: str) -> tuple[int, int]:
     """The nominations and winners of one ceremony in an `oscars.csv`, read with `csv`."""
     with oscars_csv.open(encoding="utf-8", newline="") as handle:
@@ -306,13 +317,7 @@ def test_runs_of_one_ceremony_with_other_sources_and_databases_each_store_their_
         instance = DagsterInstance.from_config(str(home))
         instance.event_log_storage.set_concurrency_slots("tmdb", 1)
         add_partitions(instance, [PARTITION_OF_CEREMONY])
-        first = subprocess.Popen(
-            materialize_command(PARTITION_OF_CEREMONY),
-            env=first_environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        first = cli_import(PARTITION_OF_CEREMONY, first_environment)
         # The first run is in its lookups, each answer a second late, until the second run's
         # `ceremony` step has handed over.
         deadline = time.monotonic() + 120
@@ -320,13 +325,7 @@ def test_runs_of_one_ceremony_with_other_sources_and_databases_each_store_their_
             assert first.poll() is None, first.communicate()[1][-3000:]
             assert time.monotonic() < deadline, "the first run never looked anyone up"
             time.sleep(0.05)
-        second = subprocess.Popen(
-            materialize_command(PARTITION_OF_CEREMONY),
-            env=second_environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        second = cli_import(PARTITION_OF_CEREMONY, second_environment)
         while ceremony_steps_done(instance) < 2:
             assert second.poll() is None, second.communicate()[1][-3000:]
             assert first.poll() is None, first.communicate()[1][-3000:]

@@ -22,7 +22,7 @@ from festival_assets_tests.dagster_services import (
     materialize_command,
     wait_for_runs,
 )
-from festival_assets_tests.test_concurrency import import_in_process, same_rows
+from festival_assets_tests.test_concurrency import cli_import, import_in_process, same_rows
 
 pytestmark = pytest.mark.slow  # kills runs and starts the daemon and the webserver
 
@@ -34,25 +34,45 @@ def tmdb_slot_holders(instance: DagsterInstance) -> set[str]:
     return {slot.run_id for slot in info.claimed_slots if slot.run_id}
 
 
-def kill_in_the_tmdb_step(
+def cli_installation(
+    home: Path, server: LocalTMDbServer, images: Path
+) -> tuple[dict[str, str], DagsterInstance]:
+    """A DAGSTER_HOME with the project's instance settings, the `tmdb` pool at one slot and
+    PARTITION a partition, for CLI imports from `server`: their environment and the instance."""
+    home.mkdir()
+    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
+    environment = project_environment(home, server=server, image_dir=images)
+    instance = DagsterInstance.from_config(str(home))
+    instance.event_log_storage.set_concurrency_slots("tmdb", 1)
+    add_partitions(instance, [PARTITION])
+    return environment, instance
+
+
+def import_in_its_tmdb_step(
     instance: DagsterInstance, server: LocalTMDbServer, environment: dict[str, str]
-) -> str:
-    """Start the CLI import of PARTITION, SIGKILL it while its TMDb step holds the pool's slot,
-    and return its run id; the run is left STARTED, as Dagster leaves it."""
-    killed = subprocess.Popen(
-        materialize_command(PARTITION),
-        # Slow enough that the TMDb step is still running when it is killed.
-        env={**environment, "TMDB_REQUESTS_PER_SECOND": "20"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+) -> tuple[subprocess.Popen[str], str]:
+    """The CLI import of PARTITION, started, once its TMDb step holds the pool's slot and has
+    looked 20 people up; with its run id."""
+    started = cli_import(
+        PARTITION,
+        # Slow enough that the TMDb step is still running when it is signalled.
+        {**environment, "TMDB_REQUESTS_PER_SECOND": "20"},
     )
     deadline = time.monotonic() + 120
     while not (tmdb_slot_holders(instance) and server.counts.person >= 20):
-        assert killed.poll() is None, killed.communicate()[1][-3000:]
+        assert started.poll() is None, started.communicate()[1][-3000:]
         assert time.monotonic() < deadline, "the run never reached the TMDb step"
         time.sleep(0.05)
-    [killed_run_id] = tmdb_slot_holders(instance)
+    [run_id] = tmdb_slot_holders(instance)
+    return started, run_id
+
+
+def kill_in_the_tmdb_step(
+    instance: DagsterInstance, server: LocalTMDbServer, environment: dict[str, str]
+) -> str:
+    """SIGKILL the CLI import of PARTITION while its TMDb step holds the pool's slot, and
+    return its run id; the run is left STARTED, as Dagster leaves it."""
+    killed, killed_run_id = import_in_its_tmdb_step(instance, server, environment)
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=30)
     assert instance.get_run_by_id(killed_run_id).status == DagsterRunStatus.STARTED
@@ -63,13 +83,8 @@ def test_a_run_killed_in_the_tmdb_step_frees_its_pool_slot_for_the_next_import(
     festival: Festival, tmdb_catalog: Catalog, tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
     with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
-        environment = project_environment(home, server=server, image_dir=tmp_path / "images")
-        instance = DagsterInstance.from_config(str(home))
-        instance.event_log_storage.set_concurrency_slots("tmdb", 1)
-        add_partitions(instance, [PARTITION])
+        environment, instance = cli_installation(home, server, tmp_path / "images")
         killed_run_id = kill_in_the_tmdb_step(instance, server, environment)
         killed_at = time.time()
 
@@ -207,27 +222,9 @@ def test_an_interrupted_import_stops_at_once_and_is_not_retried(
     """Ctrl-C (SIGINT) during the TMDb lookups stops the CLI import in seconds, its run
     failed, no step up for retry."""
     home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
     with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
-        environment = project_environment(home, server=server, image_dir=tmp_path / "images")
-        instance = DagsterInstance.from_config(str(home))
-        instance.event_log_storage.set_concurrency_slots("tmdb", 1)
-        add_partitions(instance, [PARTITION])
-        interrupted = subprocess.Popen(
-            materialize_command(PARTITION),
-            # Slow enough that the lookups are still going on when it is interrupted.
-            env={**environment, "TMDB_REQUESTS_PER_SECOND": "20"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 120
-        while not (tmdb_slot_holders(instance) and server.counts.person >= 20):
-            assert interrupted.poll() is None, interrupted.communicate()[1][-3000:]
-            assert time.monotonic() < deadline, "the run never reached the TMDb step"
-            time.sleep(0.05)
-        [run_id] = tmdb_slot_holders(instance)
+        environment, instance = cli_installation(home, server, tmp_path / "images")
+        interrupted, run_id = import_in_its_tmdb_step(instance, server, environment)
         interrupted.send_signal(signal.SIGINT)
         started = time.monotonic()
         interrupted.communicate(timeout=120)

@@ -322,7 +322,7 @@ def fatal_by_year(root: yaml.Node | None, source: str) -> dict[str, list[SourceI
     for every key repeated in one mapping (YAML keeps only the last of them, so the ceremony
     would silently lose what the first one holds), naming its line and its path."""
     found: dict[str, list[SourceIssue]] = defaultdict(list)
-    for path, line, first_line in fatal_nodes(root, (), set()):
+    for path, line, first_line in fatal_nodes(root, ()):
         where = f"{source} line {line}"
         if first_line is None:
             issue = SourceIssue.from_error(where, UnstorableText(" > ".join(path)))
@@ -338,21 +338,20 @@ def fatal_by_year(root: yaml.Node | None, source: str) -> dict[str, list[SourceI
 
 
 def fatal_nodes(
-    node: yaml.Node | None, path: tuple[str, ...], seen: set[int]
+    node: yaml.Node | None, path: tuple[str, ...]
 ) -> Iterator[tuple[tuple[str, ...], int, int | None]]:
     """The path and line of every scalar under `node` that holds a NUL byte (written as an
     escape such as `"\\0"`: YAML refuses the raw byte), with None; and of every key repeated in
     its mapping, with the line of its first occurrence. What is under a NUL key is not
-    searched; `seen` holds the nodes searched already, since aliases may share or nest them."""
-    if node is None or id(node) in seen:
+    searched. The tree is one (`load_yaml` refuses aliases, which would share nodes)."""
+    if node is None:
         return
-    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if "\x00" in node.value:
             yield path, node.start_mark.line + 1, None
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value, start=1):
-            yield from fatal_nodes(item, (*path, f"element {position}"), seen)
+            yield from fatal_nodes(item, (*path, f"element {position}"))
     elif isinstance(node, yaml.MappingNode):
         first_lines: dict[str, int] = {}
         for key, value in node.value:
@@ -366,7 +365,7 @@ def fatal_nodes(
             if key.value in first_lines:
                 yield (*path, key.value), line, first_lines[key.value]
             first_lines.setdefault(key.value, line)
-            yield from fatal_nodes(value, (*path, key.value), seen)
+            yield from fatal_nodes(value, (*path, key.value))
 
 
 def heading(text: str) -> str | None:

@@ -1126,7 +1126,8 @@ def test_cli_serves_until_terminated() -> None:
 
 def test_cli_serves_oscars_and_award_events(tmp_path: Path) -> None:
     # The Golden Globes alone: the five files would make the test needlessly slow.
-    (tmp_path / GOLDEN_GLOBES.name).symlink_to(GOLDEN_GLOBES)
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / GOLDEN_GLOBES.name).symlink_to(GOLDEN_GLOBES)
     args = ["--oscars-csv", str(OSCARS_CSV), "--award-events-dir", str(tmp_path)]
     with cli_server(*args) as (process, first_line):
         match = re.search(r"api_url=(\S+) .* people=(\d+) movies=(\d+) tv=(\d+)", first_line)
@@ -1144,6 +1145,38 @@ def test_cli_serves_oscars_and_award_events(tmp_path: Path) -> None:
         _, counts = terminate_cli(process)
     assert (counts["find"], counts["tv"], counts["api"]) == (2, 1, 3)
     assert counts["statuses"] == {"200": 3}
+
+
+def test_cli_takes_the_award_events_dataset_folder() -> None:
+    """The dataset folder, as FESTIVAL_AWARD_EVENTS_DIR names it, not its events/ folder."""
+    with GOLDEN_GLOBES.open(encoding="utf-8") as handle:
+        ceremonies = yaml.safe_load(handle)
+    awards = next(iter(ceremonies.values()))
+    categories = next(iter(awards.values()))
+    nominee = next(iter(categories.values()))["nominee"][0]
+    args = ["--award-events-dir", str(AWARD_EVENTS_DIR), "--missing-every", "0"]
+    with cli_server(*args) as (process, first_line):
+        match = re.search(r"api_url=(\S+) ", first_line)
+        assert match, first_line
+        found = requests.get(
+            f"{match.group(1)}/find/{nominee}",
+            params={"external_source": "imdb_id", "api_key": "test-api-key"},
+            timeout=10,
+        )
+        assert found.status_code == 200
+        assert found.json()["movie_results"] or found.json()["tv_results"]
+        _, counts = terminate_cli(process)
+    assert counts["statuses"] == {"200": 1}
+
+
+@pytest.mark.parametrize("folder", [EVENTS_DIR, PROJECT_ROOT / "no-such-folder"])
+def test_cli_refuses_a_folder_that_is_not_the_award_events_dataset(folder: Path) -> None:
+    with cli_server("--award-events-dir", str(folder)) as (process, first_line):
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 2
+    assert first_line + out == ""
+    [line] = err.splitlines()
+    assert repr(str(folder)) in line and "events/<event_id>.yml" in line
 
 
 def test_cli_needs_a_source(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,5 +1,5 @@
 """Progress of a long step, logged to the run's log at a steady pace: done / total, rate,
-failures so far, and the time left."""
+failures so far, and the time left when the total was known from the start."""
 
 from __future__ import annotations
 
@@ -25,12 +25,19 @@ class Progress:
         self.what = what
         self.verb = verb
         self.total = total
+        self.total_may_grow = False
         self.done = 0
         self.failed = 0
         self.every = every
         self.clock = clock
         self.started = clock()
         self.last_logged = self.started
+
+    def add_to_total(self, count: int) -> None:
+        """Count `count` more items in while the step runs. From then on the total is open (more
+        may follow), so the lines say so instead of a time left that cannot be known."""
+        self.total += count
+        self.total_may_grow = True
 
     def advance(self, *, failed: bool = False) -> None:
         self.done += 1
@@ -50,7 +57,10 @@ class Progress:
             f"{self.failed:,} failed"
         )
         if 0 < self.done < self.total:
-            line += f", about {duration(elapsed / self.done * (self.total - self.done))} left"
+            if self.total_may_grow:
+                line += ", the total may still grow"
+            else:
+                line += f", about {duration(elapsed / self.done * (self.total - self.done))} left"
         return line
 
 

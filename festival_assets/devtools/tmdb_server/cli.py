@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import threading
+from pathlib import Path
 from typing import Any
 
 from festival_assets.devtools.tmdb_server.catalog import Catalog
@@ -20,7 +21,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--oscars-csv", metavar="PATH", help="tab-separated Oscars dataset")
     parser.add_argument(
-        "--award-events-dir", metavar="DIR", help="directory of IMDb-Awards event files (*.yml)"
+        "--award-events-dir",
+        metavar="DIR",
+        type=Path,
+        help="a copy of the IMDb-Awards dataset, as FESTIVAL_AWARD_EVENTS_DIR takes it: the "
+        "folder holding events/<event_id>.yml (not the events folder itself)",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
@@ -33,14 +38,21 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.oscars_csv is None and args.award_events_dir is None:
         parser.error("give --oscars-csv, --award-events-dir or both")
+    events_dir: Path | None = None
+    if args.award_events_dir is not None:
+        events_dir = args.award_events_dir.expanduser() / "events"
+        if not events_dir.is_dir() or not any(events_dir.glob("*.yml")):
+            parser.exit(
+                2,
+                f"{parser.prog}: error: --award-events-dir {str(args.award_events_dir)!r} is not "
+                "an IMDb-Awards dataset: it has no events/<event_id>.yml files\n",
+            )
 
     catalogs: list[Catalog] = []
     if args.oscars_csv is not None:
         catalogs.append(Catalog.from_oscars_csv(args.oscars_csv, missing_every=args.missing_every))
-    if args.award_events_dir is not None:
-        catalogs.append(
-            Catalog.from_award_events(args.award_events_dir, missing_every=args.missing_every)
-        )
+    if events_dir is not None:
+        catalogs.append(Catalog.from_award_events(events_dir, missing_every=args.missing_every))
     catalog = catalogs[0] if len(catalogs) == 1 else Catalog.merged(*catalogs)
     server = LocalTMDbServer(
         catalog=catalog,

@@ -17,20 +17,17 @@ from dagster import (
     DagsterInstance,
 )
 
-# The counts worth a line, by asset, in the order a reader looks for them.
+# The ceremony's own counts worth a line, by asset, in the order a reader looks for them:
+# each is recorded on every materialization of its asset.
 SHOWN: dict[str, list[str]] = {
     "ceremony": ["categories", "nominations_in_source", "malformed_rows"],
     "nominations": ["nominations", "person_links", "film_links"],
-    "people": ["people", "tmdb_enriched", "tmdb_not_found", "tmdb_failed", "enrichment"],
-    "movies": ["movies", "tmdb_enriched", "tmdb_not_found", "tmdb_failed", "enrichment"],
-    "images": [
-        "images_wanted",
-        "images_stored",
-        "images_fetched",
-        "images_failed",
-        "images_rejected",
-    ],
+    "people": ["people", "people_enriched", "people_not_found", "people_failed"],
+    "movies": ["movies", "movies_enriched", "movies_not_found", "movies_failed"],
+    "images": ["images_wanted", "images_stored", "images_invalid", "images_failed"],
 }
+# Recorded only when the lookups were skipped (no TMDb credentials): why.
+SKIPPED = "enrichment"
 
 
 def latest_metadata(
@@ -72,8 +69,9 @@ def report(instance: DagsterInstance, partition: str) -> list[str]:
             continue
         run_id, metadata = found
         run_ids.add(run_id)
-        counts = ", ".join(f"{label} {metadata[label]}" for label in labels if label in metadata)
-        lines.append(f"  {asset:<12} {counts}")
+        counts = ", ".join(f"{label} {metadata.get(label, 'not recorded')}" for label in labels)
+        skipped = f"; {metadata[SKIPPED]}" if SKIPPED in metadata else ""
+        lines.append(f"  {asset:<12} {counts}{skipped}")
     run_id, _ = latest_metadata(instance, "nominations", partition) or ceremony
     checks = check_results(instance, run_id, partition)
     failed = sorted(name for name, passed in checks.items() if not passed)

@@ -308,8 +308,8 @@ def test_the_whole_ceremony_is_enriched_and_linked_on_the_first_run(
     assert tmdb_server.counts.max_concurrent_api <= 4
     people = metadata_of(result, "people")
     known_people = sum(1 for i in person_ids if tmdb_catalog.knows(i))
-    assert people["tmdb_enriched"] == known_people
-    assert people["tmdb_not_found"] == len(person_ids) - known_people
+    assert people["run_totals"]["lookups_enriched"] == known_people
+    assert people["run_totals"]["lookups_not_found"] == len(person_ids) - known_people
     # A person costs /find and, when known, its details; a film its /movie/{imdb_id}, and an
     # unknown one the /find after the 404 as well.
     unknown_films = sum(1 for i in film_ids if not tmdb_catalog.knows(i))
@@ -326,7 +326,7 @@ def test_the_whole_ceremony_is_enriched_and_linked_on_the_first_run(
         "oscars-2024", resources=tmdb_resources(tmdb_server, festival.home)
     )
     assert tmdb_server.counts.api == 0
-    assert metadata_of(again, "people")["tmdb_up_to_date"] == len(person_ids)
+    assert metadata_of(again, "people")["run_totals"]["lookups_not_needed"] == len(person_ids)
 
 
 def test_force_update_and_age_look_everything_up_again(
@@ -368,7 +368,7 @@ def test_one_failing_person_is_recorded_and_retried_by_the_next_run(
         "oscars-2024", resources=tmdb_resources(tmdb_server, festival.home)
     )
     assert result.success
-    assert metadata_of(result, "people")["tmdb_failed"] == 1
+    assert metadata_of(result, "people")["run_totals"]["lookups_failed"] == 1
     assert statuses(festival, "people")["nm0177896"] == "failed"
     assert festival.count("nomination_people") == 241
 
@@ -534,8 +534,16 @@ def test_downloads_start_while_lookups_go_on_and_progress_is_logged(
         _, last_lookup = server.counts.arrivals["api"]
     assert first_image < last_lookup
     images = metadata_of(result, "images")
-    assert 0 < images["images_fetched_during_lookups"] <= images["images_downloaded"]
-    assert images["images_downloaded"] == images["images_stored"] == images["images_wanted"]
+    run_totals = images["run_totals"]
+    assert 0 < run_totals["images_fetched_during_lookups"] <= run_totals["images_downloaded"]
+    assert run_totals["images_downloaded"] == images["images_stored"] == images["images_wanted"]
+    image_dir = festival.home / "images"
+    stored_bytes = sum(
+        path.stat().st_size
+        for path in image_dir.rglob("*")
+        if path.is_file() and "thumbnails" not in path.relative_to(image_dir).parts
+    )
+    assert run_totals["image_bytes"] == stored_bytes
     messages = [
         entry.user_message
         for entry in festival.instance.all_logs(result.run_id)

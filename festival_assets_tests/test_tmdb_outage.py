@@ -201,7 +201,7 @@ def test_a_closed_port_stops_within_seconds_and_the_next_run_enriches_everything
     )
     assert step_seconds(festival, outage, "people_and_movies") < CLOSED_PORT_STEP_SECONDS
     # No thread sends a request once one has failed, until TMDb is judged unavailable.
-    assert metadata_of(outage, "people")["tmdb_requests_of_step"] <= CONCURRENCY
+    assert metadata_of(outage, "people")["run_totals"]["tmdb_requests"] <= CONCURRENCY
     assert_outage_reported(festival, outage, api_url)
     # urllib3 logs each retry with the request's URL, whose query holds the key.
     retries = [r.getMessage() for r in caplog.records if r.name == "urllib3.connectionpool"]

@@ -12,6 +12,9 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     Output,
+    TableColumn,
+    TableRecord,
+    TableSchema,
     asset,
 )
 from sqlalchemy import Engine
@@ -28,7 +31,12 @@ from festival_assets.ceremonies.sources.model import (
     SourceError,
     UnreadableCeremony,
 )
-from festival_assets.ceremonies.summary import StoredEntities, ceremony_status
+from festival_assets.ceremonies.summary import (
+    NominationLine,
+    StoredEntities,
+    ceremony_status,
+    nomination_lines,
+)
 from festival_assets.ceremonies.verify import (
     inferred_link_differences,
     link_differences,
@@ -153,6 +161,35 @@ def ceremony(
     )
 
 
+NOMINATIONS_TABLE_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("category", "string"),
+        TableColumn("nominees", "string", "as credited, IMDb ids in brackets"),
+        TableColumn("titles", "string", "the source's title, else TMDb's; IMDb id in brackets"),
+        TableColumn("winner", "bool"),
+    ]
+)
+
+
+def nominations_table(lines: list[NominationLine]) -> MetadataValue:
+    """The ceremony's nominations as a table the UI shows whole, the largest ceremonies
+    included (about 1,500 rows)."""
+    return MetadataValue.table(
+        records=[
+            TableRecord(
+                {
+                    "category": line.category,
+                    "nominees": line.nominees,
+                    "titles": line.titles,
+                    "winner": line.won,
+                }
+            )
+            for line in lines
+        ],
+        schema=NOMINATIONS_TABLE_SCHEMA,
+    )
+
+
 def sync_nominations(
     engine: Engine, source: Ceremony
 ) -> tuple[NominationsWrite | None, str | None]:
@@ -213,34 +250,33 @@ def nominations(
     # ceremony's summary.
     with engine.connect() as connection:
         stored = StoredEntities(connection, ceremonies)
-    inferred_counts: dict[str, int] = {}
     for source in ceremonies:
         with refusals_fail_at_once(source.partition_key):
             written, kept_because = sync_nominations(engine, source)
-            if source.directing_title_ids:
-                with engine.connect() as connection:
-                    inferred_counts[source.partition_key] = inferred_link_differences(
-                        connection, source
-                    ).stored
+            with engine.connect() as connection:
+                inferred = inferred_links(connection, source)
         if kept_because is not None:
             not_whole[source.partition_key] = kept_because
             context.log.error(f"{source.partition_key}: {kept_because}")
         status, summary = ceremony_status(source, stored)
         summaries.append(summary)
         context.add_asset_metadata(
-            {"ceremony": source.partition_key, "summary": MetadataValue.md(summary)},
+            {
+                "ceremony": source.partition_key,
+                "summary": MetadataValue.md(summary),
+                "nominations_table": nominations_table(nomination_lines(source, stored, inferred)),
+            },
             partition_key=source.partition_key,
         )
         per_ceremony[source.partition_key] = {
             "nominations": len(source.nominations),
-            "nominations_written": int(written is not None),
             **(
                 written.nominations if written else UpsertCounts(unchanged=len(source.nominations))
             ).as_metadata("nominations"),
             "nominations_deleted": written.nominations_deleted if written else 0,
             "person_links": sum(len(n.person_ids) for n in source.nominations),
             "person_links_made": written.person_links.created if written else 0,
-            "person_links_inferred": inferred_counts.get(source.partition_key, 0),
+            "person_links_inferred": sum(len(found) for found in inferred.values()),
             "film_links": sum(len(n.film_ids) for n in source.nominations),
             "film_links_made": written.film_links.created if written else 0,
             **status,

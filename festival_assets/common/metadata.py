@@ -20,25 +20,26 @@ def counts_metadata(
     asset_key: AssetKey | None = None,
 ) -> dict[str, Any]:
     """Each ceremony's counts go to the materialization of its own partition, so that a run
-    over a range of ceremonies shows every partition with its own numbers. What the step
-    returns goes to every partition's materialization: the run's settings (so anyone can see
-    what the step used) and `extra`, what the step did as a whole. In a run over several
-    ceremonies, numbers of the whole step are no ceremony's own: they go in one `run_totals`
-    entry, which the UI does not plot over the partitions."""
+    over a range of ceremonies shows every partition with its own numbers, named for what the
+    ceremony has. What the step returns goes to every partition's materialization: the run's
+    settings (so anyone can see what the step used) and `extra`, what the step did as a whole.
+    The numbers of the whole step are no ceremony's own, even in a run of one ceremony: they go
+    in one `run_totals` entry, with the number of ceremonies of the run, which the UI does not
+    plot over the partitions and no reader takes for the ceremony's."""
     for partition_key, counts in per_ceremony.items():
         context.add_asset_metadata(dict(counts), asset_key=asset_key, partition_key=partition_key)
     metadata: dict[str, Any] = {**settings.as_metadata(), **(extra or {})}
-    if len(per_ceremony) <= 1:
-        return metadata
     run_totals = {
         name: value
         for name, value in metadata.items()
         if isinstance(value, int | float) and not isinstance(value, bool)
     }
     kept = {name: value for name, value in metadata.items() if name not in run_totals}
+    if not run_totals:
+        return kept
     return {
         **kept,
-        "run_totals": MetadataValue.json({"ceremonies": len(per_ceremony), **run_totals}),
+        "run_totals": MetadataValue.json({"ceremonies_in_run": len(per_ceremony), **run_totals}),
     }
 
 

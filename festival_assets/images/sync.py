@@ -89,6 +89,7 @@ class FetchPlan:
     # Stored intact: replaced only when fetched again.
     intact_ids: set[uuid.UUID] = field(default_factory=set)
     fetched_earlier_in_run: int = 0
+    bytes_fetched_earlier_in_run: int = 0
 
 
 @dataclass
@@ -104,8 +105,8 @@ class ImageCounts:
 
     def as_metadata(self) -> dict[str, int]:
         """What the run downloaded, the images fetched while the lookups went on included
-        (`images_fetched_during_lookups` says how many of them); what each ceremony has is
-        counted by `RecordedImages.counts`."""
+        (`images_fetched_during_lookups` says how many of them; `image_bytes` counts the bytes
+        of all of them); what each ceremony has is counted by `RecordedImages.counts`."""
         return {
             "images_up_to_date": self.up_to_date,
             "images_downloaded": sum(self.outcomes.values())
@@ -162,6 +163,7 @@ def images_to_fetch(
             plan.intact_ids.add(task.image_id)
             if fetched_since(row, refreshed_since):
                 plan.fetched_earlier_in_run += 1
+                plan.bytes_fetched_earlier_in_run += row["bytes"] or 0
                 continue
             if not force_refresh:
                 continue
@@ -324,7 +326,8 @@ class ImageDownloads:
         self.counts.wanted += len(tasks)
         self.counts.up_to_date += len(tasks) - len(plan.todo) - plan.fetched_earlier_in_run
         self.counts.fetched_earlier_in_run += plan.fetched_earlier_in_run
-        self.progress.total += len(plan.todo)
+        self.counts.bytes += plan.bytes_fetched_earlier_in_run
+        self.progress.add_to_total(len(plan.todo))
         for task in plan.todo:
             self.running.add(self.pool.submit(fetch_image, self.session, task, self.settings))
         self.collect(block=False)

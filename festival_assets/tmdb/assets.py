@@ -4,6 +4,7 @@ both, so their lookups share one pool of workers and one rate limiter. When TMDb
 unavailable the step still materializes both, says so in its log and metadata, and the
 `tmdb_enrichment_coverage` checks fail for the ceremonies it left without lookups."""
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import timedelta
@@ -19,10 +20,11 @@ from dagster import (
     ResourceParam,
     multi_asset,
 )
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from festival_assets.ceremonies.partitions import PARTITIONED, retried_when_it_may_heal
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
+from festival_assets.ceremonies.summary import TMDB_STATUSES, entity_statuses
 from festival_assets.common.metadata import counts_metadata
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.credits import directors_by_ceremony
@@ -169,6 +171,9 @@ def people_and_movies(
     else:
         context.log.warning(f"TMDb enrichment skipped: {skipped}")
 
+    with engine.connect() as connection:
+        for kind in selected:
+            add_statuses(connection, kind, ceremony, per_ceremony[kind.name])
     if PEOPLE in selected:
         with engine.connect() as connection:
             inferred = directors_by_ceremony(
@@ -186,7 +191,7 @@ def people_and_movies(
             **(
                 {SKIPPED: f"skipped: {skipped}"}
                 if skipped
-                else {**outcome[kind.name].as_metadata(), "tmdb_requests_of_step": requests}
+                else {**outcome[kind.name].as_metadata(), "tmdb_requests": requests}
             ),
             **(unavailable_metadata(unavailable, tmdb.api_url) if unavailable else {}),
             **(directors.as_metadata() if directors and kind is PEOPLE else {}),
@@ -197,6 +202,27 @@ def people_and_movies(
             metadata=counts_metadata(
                 context, per_ceremony[kind.name], import_settings, enrichment, asset_key=key
             ),
+        )
+
+
+def add_statuses(
+    connection: Connection,
+    kind: EntityKind,
+    ceremony: ParsedCeremonies,
+    per_ceremony: dict[str, dict[str, int]],
+) -> None:
+    """What is stored for each ceremony's people or movies after the lookups, by TMDb status:
+    the ceremony's own figures (`people_enriched`, …), which the run-wide lookups in
+    `run_totals` are not."""
+    statuses = entity_statuses(
+        connection, kind.table, {i for c in ceremony.readable() for i in c.named_ids(kind.name)}
+    )
+    for source in ceremony.readable():
+        tally = Counter(
+            statuses[imdb_id][1] for imdb_id in source.named_ids(kind.name) if imdb_id in statuses
+        )
+        per_ceremony[source.partition_key].update(
+            {f"{kind.name}_{status}": tally[status] for status in TMDB_STATUSES}
         )
 
 

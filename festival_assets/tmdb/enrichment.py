@@ -81,14 +81,17 @@ class EnrichmentCounts:
     outcomes: Counter[str] = field(default_factory=Counter)
 
     def as_metadata(self) -> dict[str, int]:
+        """What the step's lookups did, over all the run's ceremonies: how many it made and
+        how they ended, how many needed none (looked up within refresh_after_days), and how
+        many were left undone (TMDb unavailable)."""
         looked_up = sum(self.outcomes.values())
         return {
-            "tmdb_looked_up": looked_up,
-            "tmdb_up_to_date": self.up_to_date,
-            "tmdb_enriched": self.outcomes["enriched"],
-            "tmdb_not_found": self.outcomes["not_found"],
-            "tmdb_failed": self.outcomes["failed"],
-            "tmdb_not_looked_up": self.to_look_up - looked_up,
+            "lookups_made": looked_up,
+            "lookups_not_needed": self.up_to_date,
+            "lookups_enriched": self.outcomes["enriched"],
+            "lookups_not_found": self.outcomes["not_found"],
+            "lookups_failed": self.outcomes["failed"],
+            "lookups_not_made": self.to_look_up - looked_up,
         }
 
 

@@ -136,11 +136,14 @@ def coverage_checks(result: ExecuteInProcessResult) -> dict[str, Any]:
     }
 
 
-def warnings_of(festival: Festival, result: ExecuteInProcessResult) -> list[str]:
+def warnings_of(
+    festival: Festival, result: ExecuteInProcessResult, step: str = "people_and_movies"
+) -> list[str]:
+    """The warnings the step logged (not its checks')."""
     return [
         entry.user_message
         for entry in festival.instance.all_logs(result.run_id)
-        if entry.level == logging.WARNING
+        if entry.level == logging.WARNING and entry.step_key == step
     ]
 
 

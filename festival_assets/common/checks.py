@@ -1,11 +1,13 @@
 """Asset check results per ceremony. A run over a range of ceremonies executes each check once;
 Dagster records an `AssetCheckResult` of such a run without a partition, so the checks here
 record one evaluation for each ceremony's partition instead, each against that partition's
-latest materialization."""
+latest materialization. Dagster's own line for an evaluation names neither the ceremony nor
+what was found, so each evaluation's description starts with its partition key and says what
+the check found, and the step logs the same for each ceremony."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,15 +26,33 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData,
 )
 
+# How many problems a description names; the `details` metadata lists more.
+DESCRIBED = 3
+
 
 @dataclass(frozen=True)
 class CeremonyCheck:
-    """What a check found for one ceremony."""
+    """What a check found for one ceremony. `summary` says it in words, passed or not, without
+    naming the ceremony: the evaluation's description puts the partition key before it."""
 
     passed: bool
+    summary: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
-    description: str | None = None
     severity: AssetCheckSeverity = AssetCheckSeverity.ERROR
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`count` with the noun it counts: "1 difference", "3 differences", "2 people"."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def first_problems(partition_key: str, problems: Sequence[str]) -> str:
+    """The first few problems, and how many more there are, each without the partition key it
+    may start with: the description names the ceremony once, before them."""
+    prefix = f"{partition_key}: "
+    shown = "; ".join(problem.removeprefix(prefix) for problem in problems[:DESCRIBED])
+    more = f"; and {len(problems) - DESCRIBED} more" if len(problems) > DESCRIBED else ""
+    return shown + more
 
 
 def ceremony_check_evaluations(
@@ -40,19 +60,28 @@ def ceremony_check_evaluations(
     check_key: AssetCheckKey,
     per_ceremony: Mapping[str, CeremonyCheck],
 ) -> Iterator[Output[None] | AssetCheckEvaluation]:
-    """The check's output, then one evaluation per ceremony, recorded on its partition."""
+    """The check's output, then one evaluation per ceremony, recorded on its partition, each
+    logged with its ceremony and outcome: a pass as info, a failure as a warning."""
     assets_def = context.op_execution_context.assets_def
     yield Output(None, output_name=assets_def.get_output_name_for_asset_check_key(check_key))
     spec = assets_def.get_spec_for_check_key(check_key)
     latest = latest_materializations(context, check_key.asset_key, list(per_ceremony))
+    check_named = f"Asset check '{check_key.name}' on '{check_key.asset_key.to_user_string()}'"
     for partition_key, found in per_ceremony.items():
         record = latest.get(partition_key)
+        if found.passed:
+            context.log.info(f"{check_named} passed for {partition_key}: {found.summary}")
+        else:
+            context.log.warning(
+                f"{check_named} failed ({found.severity.value}) for {partition_key}: "
+                f"{found.summary}"
+            )
         yield AssetCheckEvaluation(
             asset_key=check_key.asset_key,
             check_name=check_key.name,
             passed=found.passed,
             metadata=dict(found.metadata),
-            description=found.description,
+            description=f"{partition_key}: {found.summary}",
             target_materialization_data=AssetCheckEvaluationTargetMaterializationData(
                 run_id=record.run_id, storage_id=record.storage_id, timestamp=record.timestamp
             )

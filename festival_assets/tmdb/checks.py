@@ -24,6 +24,7 @@ from festival_assets.ceremonies.summary import entity_statuses
 from festival_assets.common.checks import (
     CeremonyCheck,
     ceremony_check_evaluations,
+    counted,
     latest_materializations,
 )
 from festival_assets.common.metadata import listing
@@ -46,11 +47,23 @@ def coverage_description(kind: EntityKind) -> str:
             if kind is PEOPLE
             else ""
         )
-        + " has been looked up on TMDb: enriched, or "
+        + " has been looked up on TMDb, as its stored TMDb status says: enriched, or "
         "not_found because TMDb said it does not know the IMDb id. Fails (ERROR) while any is "
         "pending or failed, naming TMDB_API_URL when the last lookups stopped because TMDb "
         "was unavailable; the next run looks them up. Without TMDb credentials enrichment is "
-        "skipped by design: the check then passes and says so, naming TMDB_API_KEY."
+        "skipped by design: the check then passes and says so, naming TMDB_API_KEY. "
+        f"Metadata: `{kind.name}`, the {kind.name} to look up"
+        + (
+            ", `named_by_source` of them named by the source and `directors_from_credits` "
+            "credited by TMDb as directors of those titles (one whose TMDb person was not "
+            "looked up yet counts as pending)"
+            if kind is PEOPLE
+            else ""
+        )
+        + "; `enriched`, `not_found`, `failed` and `pending`, how many of them have each "
+        "status (one not stored yet is pending); when the check fails, `details`, the lookups "
+        "that failed with their error, and `tmdb_api_url`, the URL tried when TMDb was "
+        "unavailable."
     )
 
 
@@ -87,7 +100,7 @@ def coverage(
         return CeremonyCheck(
             passed=True,
             metadata=metadata,
-            description=(
+            summary=(
                 f"the ceremony's source names no {kind.name}"
                 + (
                     " and no director is credited on a title of its directing nominations"
@@ -98,25 +111,35 @@ def coverage(
             ),
         )
     if not not_looked_up:
-        return CeremonyCheck(passed=True, metadata=metadata)
+        return CeremonyCheck(
+            passed=True,
+            metadata=metadata,
+            summary=(
+                f"all {counted(wanted, kind.noun, kind.name)} looked up on TMDb: "
+                f"{counts['enriched']} enriched, {counts['not_found']} not found"
+            ),
+        )
     if SKIPPED in step_report:
         return CeremonyCheck(
             passed=True,
             metadata=metadata,
-            description=(
+            summary=(
                 f"{not_looked_up} of {wanted} {kind.name} not looked up: TMDb enrichment "
                 "is skipped without credentials (set TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN)"
             ),
         )
-    description = f"{not_looked_up} of {wanted} {kind.name} not looked up on TMDb"
+    summary = (
+        f"{not_looked_up} of {wanted} {kind.name} not looked up on TMDb "
+        f"({counts['pending']} pending, {counts['failed']} failed)"
+    )
     if UNAVAILABLE in step_report:
         metadata[API_URL] = step_report.get(API_URL, "")
-        description += f", because TMDb was unavailable: {step_report[UNAVAILABLE]}"
-    description += "; the next run looks them up again"
+        summary += f", because TMDb was unavailable: {step_report[UNAVAILABLE]}"
+    summary += "; the next run looks them up again"
     return CeremonyCheck(
         passed=False,
         metadata={**metadata, **listing(failures)},
-        description=description,
+        summary=summary,
         severity=AssetCheckSeverity.ERROR,
     )
 

@@ -1,8 +1,11 @@
 """The one Definitions object of festival_assets, assembled from its domains: ceremonies (their
-sources, nominations, checks and automation), TMDb enrichment of people and movies, and images."""
+sources, nominations, checks and automation), TMDb enrichment of people and movies, images, and
+the catalog at a glance."""
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
+from festival_assets.catalog import assets as catalog_assets
+from festival_assets.catalog.automation import catalog_automation
 from festival_assets.ceremonies import assets as ceremony_assets
 from festival_assets.ceremonies import checks as ceremony_checks
 from festival_assets.ceremonies.automation import (
@@ -21,15 +24,17 @@ from festival_assets.tmdb import assets as tmdb_assets
 from festival_assets.tmdb import checks as tmdb_checks
 from festival_assets.tmdb.resources import TMDbResource
 
-all_assets = load_assets_from_modules([ceremony_assets, tmdb_assets, image_assets])
-all_asset_checks = load_asset_checks_from_modules([ceremony_checks, image_checks, tmdb_checks])
+all_assets = load_assets_from_modules([ceremony_assets, tmdb_assets, image_assets, catalog_assets])
+all_asset_checks = load_asset_checks_from_modules(
+    [ceremony_checks, image_checks, tmdb_checks, catalog_assets]
+)
 
 defs = Definitions(
     assets=all_assets,
     asset_checks=all_asset_checks,
     jobs=[import_ceremony],
     schedules=[ceremony_refresh_schedule()],
-    sensors=[source_updates_sensor()],
+    sensors=[source_updates_sensor(), catalog_automation],
     executor=project_executor(),
     resources={
         "sources": CeremonySources(),

@@ -86,8 +86,8 @@ def test_a_second_materialization_changes_no_row(festival: Festival) -> None:
     assert festival.snapshot() == before
     assert metadata_of(result, "nominations")["nominations_unchanged"] == 140
     assert metadata_of(result, "nominations")["person_links_made"] == 0
-    assert metadata_of(result, "people")["rows_created"] == 0
-    assert metadata_of(result, "people")["rows_updated"] == 0
+    assert metadata_of(result, "people")["run_totals"]["rows_created"] == 0
+    assert metadata_of(result, "people")["run_totals"]["rows_updated"] == 0
 
 
 def test_people_shared_by_ceremonies_are_stored_once(festival: Festival) -> None:

@@ -233,6 +233,27 @@ class ImageRow(Timestamped, Base):
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class TitleAwardRecordRow(Base):
+    """What one title was nominated for and won at one ceremony: the rows of a title, over
+    festivals and years, are its award record. Kept from the nominations by the
+    `title_award_records` asset, ceremony by ceremony as they are imported; `categories_won`
+    names the categories it won, `; `-separated."""
+
+    __tablename__ = "title_award_records"
+
+    movie_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True
+    )
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("ceremonies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    festival_id: Mapped[str] = mapped_column(String(64), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    nominations: Mapped[int] = mapped_column(Integer)
+    wins: Mapped[int] = mapped_column(Integer)
+    categories_won: Mapped[str] = mapped_column(Text)
+
+
 # The tables, for the Core statements (upserts, joins) that the writes and the checks run.
 festivals = FestivalRow.__table__
 ceremonies = CeremonyRow.__table__
@@ -244,3 +265,4 @@ nomination_people = NominationPersonRow.__table__
 nomination_movies = NominationMovieRow.__table__
 credits = CreditRow.__table__
 images = ImageRow.__table__
+title_award_records = TitleAwardRecordRow.__table__

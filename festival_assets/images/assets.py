@@ -15,6 +15,7 @@ from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import SHOWN, counts_metadata
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.resources import FestivalDatabase
+from festival_assets.images.contact_sheet import as_markdown, contact_sheet, winner_tiles
 from festival_assets.images.resources import ImageStorage, run_started_at
 from festival_assets.images.sync import RecordedImages, sync_images
 
@@ -37,7 +38,12 @@ def write_errors_warning(write_errors: list[str], image_dir: UPath) -> str:
         "Posters and profile photos named by TMDb, downloaded, validated with Pillow and stored "
         "content-addressed with thumbnails. Stored images are kept unless force_refresh_images "
         "is set; a bad image, or one the image folder could not take, is recorded with its "
-        "reason, never stored."
+        "reason, never stored. Each ceremony's figures: images_wanted (the images TMDb names "
+        "for its people and movies), images_stored, images_invalid (refused by validation), "
+        "images_failed (not downloaded or not written; images_not_written of them could not "
+        "be written), and `winners`, a contact sheet of its winners' photos and posters. "
+        "run_totals: what the whole run downloaded (images_downloaded, images fetched during "
+        "the lookups included, and their image_bytes), and images_up_to_date, kept as stored."
     ),
 )
 @retried_when_it_may_heal
@@ -73,7 +79,17 @@ def images(
             f"{settings.image_url}; stored copies were kept, and the next run tries again"
         )
     recorded = RecordedImages(engine, imdb_ids)
-    per_ceremony = {partition_key: recorded.counts(ids) for partition_key, ids in entities.items()}
+    per_ceremony: dict[str, dict[str, object]] = {
+        partition_key: dict(recorded.counts(ids)) for partition_key, ids in entities.items()
+    }
+    for source in ceremony.readable():
+        with engine.connect() as connection:
+            sheet = contact_sheet(winner_tiles(connection, source))
+        if sheet is not None:
+            picture, shown = sheet
+            per_ceremony[source.partition_key]["winners"] = MetadataValue.md(
+                as_markdown(picture, source.partition_key, shown)
+            )
     run_counts = {
         **counts.as_metadata(),
         "image_dir": MetadataValue.path(str(settings.image_dir)),

@@ -1,0 +1,248 @@
+"""The catalog at a glance: two assets downstream of every ceremony's `nominations`, updated
+by Dagster's automation when ceremonies are imported (once a run that imports them ends)."""
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetDep,
+    AssetExecutionContext,
+    AssetKey,
+    AssetRecordsFilter,
+    AutomationCondition,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableRecord,
+    TableSchema,
+    asset,
+    asset_check,
+)
+from dagster._core.storage.partition_status_cache import AssetPartitionStatus
+from sqlalchemy import func, select
+
+from festival_assets.catalog.overview import festival_figures
+from festival_assets.catalog.records import (
+    has_records,
+    most_awarded_titles,
+    records_nominations,
+    replace_records,
+    stored_ceremony_keys,
+    title_counts,
+)
+from festival_assets.ceremonies.partitions import ceremony_partitions
+from festival_assets.db.models import nomination_movies
+from festival_assets.db.resources import FestivalDatabase
+
+GROUP = "catalog"
+NOMINATIONS = AssetKey("nominations")
+# In the materialization of `title_award_records`: the storage id of the newest `nominations`
+# materialization it took in, where its next update starts.
+SEEN_UP_TO = "nominations_seen_up_to"
+TITLES_SHOWN = 25
+PAGE = 1000
+
+# Eager, except that ceremonies never imported do not hold it back: a catalog is mostly
+# ceremonies nobody imported yet.
+UPDATED_AFTER_IMPORTS = AutomationCondition.eager().without(~AutomationCondition.any_deps_missing())
+
+OVERVIEW_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("festival", "string"),
+        TableColumn("ceremonies", "int", "partitions of the festival in this instance"),
+        TableColumn("imported", "int", "ceremonies whose nominations are materialized"),
+        TableColumn("missing", "int", "ceremonies never imported"),
+        TableColumn("failing", "int", "ceremonies whose latest import failed"),
+        TableColumn("importing", "int", "ceremonies being imported now"),
+        TableColumn("nominations", "int", "stored nominations of its ceremonies"),
+        TableColumn("wins", "int", "stored nominations that won"),
+        TableColumn("people", "int", "distinct people its nominations name"),
+        TableColumn("titles", "int", "distinct titles its nominations name"),
+    ]
+)
+TITLES_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("title", "string", "the source's title, else TMDb's; IMDb id in brackets"),
+        TableColumn("festivals", "int", "festivals that nominated it"),
+        TableColumn("nominations", "int"),
+        TableColumn("wins", "int"),
+        TableColumn("record", "string", "by ceremony: nominations, and the categories won"),
+    ]
+)
+
+
+@asset(
+    deps=[AssetDep("nominations")],
+    group_name=GROUP,
+    kinds={"python", "sql"},
+    automation_condition=UPDATED_AFTER_IMPORTS,
+)
+def festival_overview(
+    context: AssetExecutionContext, database: FestivalDatabase
+) -> MaterializeResult:
+    """Per festival: its ceremonies in the catalog (partitions of this instance), how many are
+    imported (`nominations` materialized), missing (never imported), failing (the latest
+    import failed; `failing_ceremonies` names them) and being imported, with what the
+    application database holds for them: nominations, wins, and the distinct people and titles
+    they name. Figures of the whole catalog: ceremonies_imported, ceremonies_missing,
+    ceremonies_failing."""
+    keys = context.instance.get_dynamic_partitions(ceremony_partitions.name)
+    by_partition = (
+        context.instance.get_status_by_partition(NOMINATIONS, keys, ceremony_partitions) or {}
+    )
+    statuses = {
+        key: status.value if isinstance(status, AssetPartitionStatus) else None
+        for key, status in by_partition.items()
+    }
+    with database.engine().connect() as connection:
+        figures = festival_figures(keys, statuses, connection)
+    failing = [key for festival in figures for key in festival.failing_keys]
+    for key in failing:
+        context.log.warning(f"{key}: its latest import failed")
+    table = MetadataValue.table(
+        records=[
+            TableRecord(
+                {
+                    "festival": f"{festival.name} ({festival.slug})"
+                    if festival.name
+                    else festival.slug,
+                    "ceremonies": festival.ceremonies,
+                    "imported": festival.imported,
+                    "missing": festival.missing,
+                    "failing": festival.failing,
+                    "importing": festival.in_progress,
+                    "nominations": festival.nominations,
+                    "wins": festival.wins,
+                    "people": festival.people,
+                    "titles": festival.titles,
+                }
+            )
+            for festival in figures
+        ],
+        schema=OVERVIEW_SCHEMA,
+    )
+    return MaterializeResult(
+        metadata={
+            "festivals": table,
+            "ceremonies_imported": sum(f.imported for f in figures),
+            "ceremonies_missing": sum(f.missing for f in figures),
+            "ceremonies_failing": len(failing),
+            "failing_ceremonies": MetadataValue.md(", ".join(f"`{k}`" for k in failing) or "none"),
+        }
+    )
+
+
+def imported_since(context: AssetExecutionContext, seen_up_to: int) -> tuple[set[str], int]:
+    """The ceremonies whose nominations were materialized after the storage id `seen_up_to`,
+    and the newest storage id among them."""
+    changed: set[str] = set()
+    cursor = None
+    newest = seen_up_to
+    while True:
+        found = context.instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=NOMINATIONS, after_storage_id=seen_up_to),
+            limit=PAGE,
+            cursor=cursor,
+            ascending=True,
+        )
+        for record in found.records:
+            if record.partition_key:
+                changed.add(record.partition_key)
+            newest = max(newest, record.storage_id)
+        if not found.has_more:
+            return changed, newest
+        cursor = found.cursor
+
+
+def last_seen(context: AssetExecutionContext) -> int | None:
+    event = context.instance.get_latest_materialization_event(context.asset_key)
+    if event is None or event.asset_materialization is None:
+        return None
+    entry = event.asset_materialization.metadata.get(SEEN_UP_TO)
+    return int(entry.value) if entry is not None else None  # type: ignore[arg-type]
+
+
+@asset(
+    deps=[AssetDep("nominations")],
+    group_name=GROUP,
+    kinds={"python", "sql"},
+    automation_condition=UPDATED_AFTER_IMPORTS,
+    # One update at a time across runs: two would replace the same ceremonies' rows at once.
+    pool="catalog",
+)
+def title_award_records(
+    context: AssetExecutionContext, database: FestivalDatabase
+) -> MaterializeResult:
+    """Each title's award record across festivals and years: the application database's
+    `title_award_records` table holds, per title and ceremony, its nominations, wins and the
+    categories it won. An update re-reads only the ceremonies imported since the last one
+    (`ceremonies_updated`); the first, or one on a database without records, reads every
+    stored ceremony. `titles` counts the titles with a record, `titles_at_several_festivals`
+    those nominated at two festivals or more; the table shows the titles nominated at the most
+    festivals."""
+    engine = database.engine()
+    seen_up_to = last_seen(context)
+    with engine.connect() as connection:
+        rebuild = seen_up_to is None or not has_records(connection)
+    if rebuild:
+        changed, newest = imported_since(context, 0)
+        with engine.connect() as connection:
+            changed |= set(stored_ceremony_keys(connection))
+    else:
+        changed, newest = imported_since(context, seen_up_to)
+    with engine.begin() as connection:
+        replace_records(connection, changed)
+    with engine.connect() as connection:
+        titles, several = title_counts(connection)
+        top = most_awarded_titles(connection, TITLES_SHOWN)
+    shown = sorted(changed)
+    context.log.info(
+        f"award records of {len(shown)} ceremonies updated"
+        + (f": {', '.join(shown[:10])}" + (" …" if len(shown) > 10 else "") if shown else "")
+    )
+    return MaterializeResult(
+        metadata={
+            "ceremonies_updated": len(changed),
+            "titles": titles,
+            "titles_at_several_festivals": several,
+            "most_awarded_titles": MetadataValue.table(
+                records=[
+                    TableRecord(
+                        {
+                            "title": f"{record.title} ({record.imdb_id})"
+                            if record.title != record.imdb_id
+                            else record.imdb_id,
+                            "festivals": record.festivals,
+                            "nominations": record.nominations,
+                            "wins": record.wins,
+                            "record": record.by_festival,
+                        }
+                    )
+                    for record in top
+                ],
+                schema=TITLES_SCHEMA,
+            ),
+            SEEN_UP_TO: newest,
+        }
+    )
+
+
+@asset_check(
+    asset=title_award_records,
+    description=(
+        "The award records count every stored link of a nomination to a title once: "
+        "`nominations_in_records` (the sum of the records' nominations) equals "
+        "`title_links_stored` (the nomination_movies rows). A difference means a ceremony "
+        "imported since the last update, or records left behind."
+    ),
+)
+def records_match_nominations(
+    context: AssetCheckExecutionContext, database: FestivalDatabase
+) -> AssetCheckResult:
+    with database.engine().connect() as connection:
+        in_records = records_nominations(connection)
+        stored = connection.scalar(select(func.count()).select_from(nomination_movies))
+    return AssetCheckResult(
+        passed=in_records == stored,
+        description=(f"the records count {in_records} nominations of titles; {stored} are stored"),
+        metadata={"nominations_in_records": in_records, "title_links_stored": stored},
+    )

@@ -1,0 +1,135 @@
+"""A ceremony's winners at a glance: one JPEG made from the stored thumbnails of their posters
+and photos, each captioned with its name, small enough to travel in the event log as a data
+URL of a materialization's Markdown."""
+
+from __future__ import annotations
+
+import base64
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy import Connection, select
+
+from festival_assets.ceremonies.sources.model import Ceremony
+from festival_assets.ceremonies.summary import stored_names
+from festival_assets.common.stores import store_path
+from festival_assets.db.entities import MOVIES, PEOPLE
+from festival_assets.db.models import images
+from festival_assets.db.upsert import in_chunks
+
+# Cells of a poster's proportions, six to a row: 24 tiles make about 40 KB.
+TILE_WIDTH = 92
+TILE_HEIGHT = 138
+CAPTION_HEIGHT = 14
+COLUMNS = 6
+MOST_TILES = 24
+JPEG_QUALITY = 70
+BACKGROUND = (24, 24, 28)
+CAPTION_COLOUR = (230, 230, 230)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A winner's stored thumbnail and the name it is captioned with."""
+
+    thumbnail_path: str
+    caption: str
+
+
+def winner_tiles(connection: Connection, ceremony: Ceremony) -> list[Tile]:
+    """The ceremony's winners with a stored image, in the order of its nominations: each
+    winning nominee's photo, then each winning title's poster, each once."""
+    owners: dict[uuid.UUID, str] = {}
+    person_names = stored_names(connection, PEOPLE.table, set(ceremony.person_names))
+    title_names = stored_names(connection, MOVIES.table, set(ceremony.film_titles))
+    for nomination in ceremony.nominations:
+        if not nomination.won:
+            continue
+        for nominee in nomination.nominees:
+            for imdb_id in nominee.imdb_ids:
+                name = nominee.name or person_names.get(imdb_id, imdb_id)
+                owners.setdefault(PEOPLE.entity_id(imdb_id), name)
+        for film in nomination.films:
+            if film.imdb_id:
+                title = film.title or title_names.get(film.imdb_id, film.imdb_id)
+                owners.setdefault(MOVIES.entity_id(film.imdb_id), title)
+    thumbnails = stored_thumbnails(connection, owners)
+    return [
+        Tile(thumbnails[owner], caption) for owner, caption in owners.items() if owner in thumbnails
+    ]
+
+
+def stored_thumbnails(connection: Connection, owners: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    found: dict[uuid.UUID, str] = {}
+    for chunk in in_chunks(list(owners)):
+        query = select(images.c.owner_id, images.c.thumbnail_path).where(
+            images.c.owner_id.in_(chunk), images.c.status == "stored"
+        )
+        for owner_id, thumbnail_path in connection.execute(query):
+            if thumbnail_path:
+                found[owner_id] = thumbnail_path
+    return found
+
+
+def contact_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
+    """The tiles (the first MOST_TILES) as one JPEG, and how many it shows: a thumbnail that
+    cannot be read is left out. None when no tile could be drawn."""
+    drawn: list[tuple[Image.Image, str]] = []
+    for tile in tiles:
+        if len(drawn) == MOST_TILES:
+            break
+        try:
+            with store_path(tile.thumbnail_path).open("rb") as handle:
+                picture = Image.open(handle)
+                picture.load()
+        except (OSError, Image.DecompressionBombError):
+            continue
+        picture = picture.convert("RGB")
+        picture.thumbnail((TILE_WIDTH, TILE_HEIGHT))
+        drawn.append((picture, tile.caption))
+    if not drawn:
+        return None
+    rows = (len(drawn) + COLUMNS - 1) // COLUMNS
+    columns = min(COLUMNS, len(drawn))
+    cell_height = TILE_HEIGHT + CAPTION_HEIGHT
+    sheet = Image.new("RGB", (columns * TILE_WIDTH, rows * cell_height), BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=10)
+    for index, (picture, caption) in enumerate(drawn):
+        left = (index % COLUMNS) * TILE_WIDTH
+        top = (index // COLUMNS) * cell_height
+        sheet.paste(picture, (left + (TILE_WIDTH - picture.width) // 2, top))
+        draw.text(
+            (left + 2, top + TILE_HEIGHT + 1),
+            fitted(draw, caption, font, TILE_WIDTH - 4),
+            fill=CAPTION_COLOUR,
+            font=font,
+        )
+    buffer = io.BytesIO()
+    sheet.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buffer.getvalue(), len(drawn)
+
+
+def fitted(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+    width: int,
+) -> str:
+    """The text, cut with an ellipsis where it would run past `width` pixels."""
+    if draw.textlength(text, font=font) <= width:
+        return text
+    while text and draw.textlength(text + "…", font=font) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def as_markdown(sheet: bytes, ceremony_key: str, tiles_drawn: int) -> str:
+    encoded = base64.b64encode(sheet).decode("ascii")
+    return (
+        f"Winners of `{ceremony_key}` with a stored image ({tiles_drawn} shown):\n\n"
+        f"![winners of {ceremony_key}](data:image/jpeg;base64,{encoded})"
+    )

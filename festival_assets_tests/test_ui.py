@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from dagster import DagsterRunStatus
 from dagster_graphql import DagsterGraphQLClient
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from festival_assets.common.settings import ImportSettings
+from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets_tests.conftest import (
+    AWARD_EVENTS_DIR,
     OSCARS_CSV,
     expected_partition_count,
     project_environment,
@@ -93,8 +96,8 @@ query StepStats($runId: ID!) {
 """
 
 
-def import_through_graphql(ui: DagsterUI) -> str:
-    """Launch the import of PARTITION as the launchpad does, and wait for the run to succeed."""
+def import_through_graphql(ui: DagsterUI, partition: str = PARTITION) -> str:
+    """Launch the import of a ceremony as the launchpad does, and wait for the run to succeed."""
     client = DagsterGraphQLClient("127.0.0.1", port_number=int(ui.url.rsplit(":", 1)[1]))
     run_id = client.submit_job_execution(
         JOB,
@@ -107,7 +110,7 @@ def import_through_graphql(ui: DagsterUI) -> str:
                 }
             }
         },
-        tags={"dagster/partition": PARTITION},
+        tags={"dagster/partition": partition},
     )
     finished = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
     deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
@@ -121,15 +124,20 @@ def import_through_graphql(ui: DagsterUI) -> str:
 
 
 @pytest.fixture(scope="module")
-def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
+def dagster_ui(
+    tmp_path_factory: pytest.TempPathFactory, festivals_catalog: Catalog
+) -> Iterator[DagsterUI]:
     """The project served as the README says: the repository's dagster.yaml in a DAGSTER_HOME
-    of its own (runs are queued, so the daemon launches them), no TMDb credentials, and one
+    of its own (runs are queued, so the daemon launches them), TMDb the local server, and one
     import of PARTITION shared by every test of the module."""
     base = tmp_path_factory.mktemp("dagster_ui")
     home = base / "dagster_home"
     home.mkdir()
     shutil.copy(EMBEDDED_INSTANCE_YAML, home / "dagster.yaml")
-    with dagster_services(home, project_environment(home), base) as services:
+    with (
+        LocalTMDbServer(catalog=festivals_catalog) as server,
+        dagster_services(home, project_environment(home, server=server), base) as services,
+    ):
         ui = DagsterUI(url=services.url, home=services.home, logs=services.logs)
         ui.run_id = import_through_graphql(ui)
         yield ui
@@ -347,7 +355,10 @@ def test_ceremony_partitions_schedules_and_sensor_are_listed(dagster_ui: Dagster
         )
         for sensor in repository["sensors"]
     }
-    assert sensors == {"source_updates": ([JOB], "RUNNING")}
+    assert sensors == {
+        "source_updates": ([JOB], "RUNNING"),
+        "catalog_automation": ([], "RUNNING"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -690,3 +701,77 @@ def test_runs_launched_together_overlap_and_take_turns_in_the_tmdb_pool(
                 executions = check_executions(dagster_ui, asset, check_name, partition)
                 ours = [e for e in executions if e["runId"] in run_ids]
                 assert [e["status"] for e in ours] == ["SUCCEEDED"], (asset, check_name, ours)
+
+
+# Anora won the Palme d'Or at Cannes in 2024 and Best Picture at the 97th Academy Awards (2025).
+FESTIVAL_CEREMONY = "cannes-2024"
+SECOND_CEREMONY = "oscars-2025"
+
+
+@pytest.fixture(scope="module")
+def festival_imports(dagster_ui: DagsterUI) -> list[str]:
+    """A festival's ceremony and an Academy Awards ceremony imported after PARTITION, with
+    TMDb: their titles by name, and one title's record across both."""
+    return [import_through_graphql(dagster_ui, key) for key in (FESTIVAL_CEREMONY, SECOND_CEREMONY)]
+
+
+def palme_dor_2024() -> str:
+    """The IMDb id of the 2024 Palme d'Or, read from the Cannes event file with `yaml`."""
+    with (AWARD_EVENTS_DIR / "events" / "ev0000147.yml").open(encoding="utf-8") as handle:
+        [winner] = yaml.safe_load(handle)["2024"]["palme d'or"]["palme d'or"]["winner"]
+    return str(winner)
+
+
+def title_of(catalog: Catalog, imdb_id: str) -> str:
+    document = catalog.movie(imdb_id) or catalog.tv(imdb_id)
+    assert document is not None, imdb_id
+    return str(document.get("title") or document["name"])
+
+
+@pytest.mark.browser
+def test_a_festival_ceremony_lists_its_nominations_by_name(
+    dagster_ui: DagsterUI,
+    festival_imports: list[str],
+    festivals_catalog: Catalog,
+    page: Page,
+    tmp_path: Path,
+) -> None:
+    winner = palme_dor_2024()
+    name = title_of(festivals_catalog, winner)
+    page.goto(f"{dagster_ui.url}/assets/nominations?view=events&partition={FESTIVAL_CEREMONY}")
+    row = (
+        page.get_by_role("row").filter(has_text=f"{name} ({winner})").filter(has_text="palme d'or")
+    )
+    expect(row.first).to_contain_text("true")
+    page.screenshot(path=tmp_path / "festival_nominations.png")
+
+
+@pytest.mark.browser
+def test_the_images_page_shows_the_winners_contact_sheet(
+    dagster_ui: DagsterUI, page: Page, tmp_path: Path
+) -> None:
+    page.goto(f"{dagster_ui.url}/assets/images?view=events&partition={PARTITION}")
+    metadata_value(page, "winners").get_by_text("Show Markdown").click()
+    sheet = page.get_by_role("dialog").locator("img[src^='data:image/jpeg;base64,']")
+    expect(sheet).to_have_count(1)
+    expect(sheet).to_be_visible()
+    assert sheet.evaluate("image => image.complete && image.naturalWidth") > 0
+    page.get_by_role("dialog").screenshot(path=tmp_path / "contact_sheet.png")
+
+
+@pytest.mark.browser
+def test_a_titles_award_record_shows_both_festivals(
+    dagster_ui: DagsterUI,
+    festival_imports: list[str],
+    festivals_catalog: Catalog,
+    page: Page,
+    tmp_path: Path,
+) -> None:
+    winner = palme_dor_2024()
+    page.goto(f"{dagster_ui.url}/assets/title_award_records?view=events")
+    row = page.get_by_role("row").filter(
+        has_text=f"{title_of(festivals_catalog, winner)} ({winner})"
+    )
+    expect(row.first).to_contain_text("2024: 1 nomination, won palme d'or")
+    expect(row.first).to_contain_text("2025: ")
+    page.screenshot(path=tmp_path / "title_award_records.png")

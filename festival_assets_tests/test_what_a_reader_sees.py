@@ -117,7 +117,8 @@ def test_a_title_only_ceremony_names_its_titles_and_winners(
         result = festival.materialize(
             "cannes-2024", resources=tmdb_resources(server, festival.home)
         )
-    listed = event_nominations(event_year(CANNES, "2024"))
+    year = event_year(CANNES, "2024")
+    listed = event_nominations(year)
     nominations = metadata_of(result, "nominations")
     table = nominations["nominations_table"]
     assert len(table.records) == len({(a, c, t) for a, c, t in listed})
@@ -129,7 +130,7 @@ def test_a_title_only_ceremony_names_its_titles_and_winners(
         if name:
             assert titles == f"{name} ({title_id})"
     winners_table = nominations["summary"].split("| category | winner |")[1]
-    for _, _, title_id in {n for n in listed if n in winning(event_year(CANNES, "2024"))}:
+    for _, _, title_id in winning(year):
         document = festivals_catalog.movie(title_id) or festivals_catalog.tv(title_id)
         if document is None:
             assert title_id in winners_table

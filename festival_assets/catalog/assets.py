@@ -9,6 +9,7 @@ from dagster import (
     AssetKey,
     AssetRecordsFilter,
     AutomationCondition,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -75,6 +76,8 @@ TITLES_SCHEMA = TableSchema(
     group_name=GROUP,
     kinds={"python", "sql"},
     automation_condition=UPDATED_AFTER_IMPORTS,
+    # So that the CLI's --partition-range runs with them, as with every asset of the graph.
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def festival_overview(
     context: AssetExecutionContext, database: FestivalDatabase
@@ -166,6 +169,7 @@ def last_seen(context: AssetExecutionContext) -> int | None:
     group_name=GROUP,
     kinds={"python", "sql"},
     automation_condition=UPDATED_AFTER_IMPORTS,
+    backfill_policy=BackfillPolicy.single_run(),
     # One update at a time across runs: two would replace the same ceremonies' rows at once.
     pool="catalog",
 )

@@ -337,7 +337,10 @@ def test_ceremony_partitions_schedules_and_sensor_are_listed(dagster_ui: Dagster
         group["groupName"]: sorted(key["path"][0] for key in group["assetKeys"])
         for group in repository["assetGroups"]
     }
-    assert groups == {GROUP: sorted(ASSETS)}
+    assert groups == {
+        GROUP: sorted(ASSETS),
+        "catalog": ["festival_overview", "title_award_records"],
+    }
 
     schedules = {
         schedule["name"]: (
@@ -357,7 +360,7 @@ def test_ceremony_partitions_schedules_and_sensor_are_listed(dagster_ui: Dagster
     }
     assert sensors == {
         "source_updates": ([JOB], "RUNNING"),
-        "catalog_automation": ([], "RUNNING"),
+        "catalog_automation": (["__ASSET_JOB"], "RUNNING"),
     }
 
 

@@ -82,7 +82,11 @@ def data_version(ceremonies: list[Ceremony]) -> DataVersion:
         "categories upserted. Malformed source rows are reported here and skipped. Its data "
         "version is the fingerprint of the ceremony's content; source_location, source_sha256 "
         "and source_etag or source_last_modified say which version of the source file it was "
-        "read from (a followed file is checked upstream first)."
+        "read from (a followed file is checked upstream first). The ceremony's figures: "
+        "nominations_in_source, categories, person_ids and film_ids (the distinct IMDb ids it "
+        "names), nominations_naming_titles_only (nominations that name a title and nobody), "
+        "malformed_rows (skipped, listed in `malformed`), and what this materialization wrote: "
+        "ceremony_rows_* and category_rows_* (created, updated, unchanged)."
     ),
 )
 @retried_when_it_may_heal
@@ -231,7 +235,14 @@ def sync_nominations(
         "Where the source names titles only, a nomination in a directing category is also "
         "linked to the directors TMDb credits on its titles, each link marked inferred_by; "
         "acting categories are not guessed (the ceremony's nominations_naming_titles_only counts "
-        "what the source leaves without a person)."
+        "what the source leaves without a person). The ceremony's figures: nominations (in its "
+        "source), nominations_created, _updated, _unchanged and _deleted (what this "
+        "materialization wrote), person_links and film_links (the links its source makes), "
+        "person_links_made and film_links_made (written now), person_links_inferred (directors "
+        "linked from TMDb's credits), people_* and movies_* (its people and movies by TMDb "
+        "status: enriched, not_found, failed, pending) and images_* (their images by status). "
+        "`summary` reads them with the winners by name; `nominations_table` lists every "
+        "nomination."
     ),
 )
 @retried_when_it_may_heal

@@ -29,6 +29,8 @@ MOST_TILES = 24
 JPEG_QUALITY = 70
 BACKGROUND = (24, 24, 28)
 CAPTION_COLOUR = (230, 230, 230)
+CAPTION_FONT = "DejaVuSansCondensed.ttf"
+CAPTION_SIZE = 10
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def contact_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
     cell_height = TILE_HEIGHT + CAPTION_HEIGHT
     sheet = Image.new("RGB", (columns * TILE_WIDTH, rows * cell_height), BACKGROUND)
     draw = ImageDraw.Draw(sheet)
-    font = ImageFont.load_default(size=10)
+    font = caption_font()
     for index, (picture, caption) in enumerate(drawn):
         left = (index % COLUMNS) * TILE_WIDTH
         top = (index // COLUMNS) * cell_height
@@ -111,6 +113,15 @@ def contact_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
     buffer = io.BytesIO()
     sheet.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return buffer.getvalue(), len(drawn)
+
+
+def caption_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans where the system has it (it draws names in every Latin script, `Göransson`
+    included), else Pillow's own font, which draws ASCII only."""
+    try:
+        return ImageFont.truetype(CAPTION_FONT, CAPTION_SIZE)
+    except OSError:
+        return ImageFont.load_default(size=CAPTION_SIZE)
 
 
 def fitted(

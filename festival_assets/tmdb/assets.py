@@ -68,12 +68,22 @@ DESCRIPTIONS = {
         "Everyone the ceremony names by IMDb id (companies and unknown nominees stay on their "
         "nominations), enriched from TMDb: birthday, biography, department, profile photo path. "
         "For a source that names titles only (the award events), also the directors TMDb "
-        "credits on the titles of its directing nominations (directors_from_credits)."
+        "credits on the titles of its directing nominations (directors_from_credits). The "
+        "ceremony's figures: people (the ids its source names) and people_enriched, "
+        "_not_found, _failed and _pending (what is stored for them now). run_totals, over the "
+        "run's ceremonies: rows_* (person rows written), lookups_* (made, enriched, not found, "
+        "failed; not needed, looked up within refresh_after_days; not made, TMDb unavailable), "
+        "tmdb_requests, and directors_* (the directors of title-only sources' directing "
+        "nominations, resolved by their TMDb id)."
     ),
     "movies": (
         "Every film the ceremony names by IMDb id, enriched from TMDb: release date, runtime, "
         "overview, genres, poster and backdrop paths, and its credits (directors or a series' "
-        "creators, writers, billed cast) from the same request."
+        "creators, writers, billed cast) from the same request. The ceremony's figures: "
+        "movies (the ids its source names) and movies_enriched, _not_found, _failed and "
+        "_pending (what is stored for them now). run_totals, over the run's ceremonies: rows_* "
+        "(movie rows written), lookups_* (made, enriched, not found, failed; not needed, looked "
+        "up within refresh_after_days; not made, TMDb unavailable) and tmdb_requests."
     ),
 }
 

@@ -20,7 +20,7 @@ from dagster import (
 from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.people import ceremony_entities, run_entities
 from festival_assets.ceremonies.sources.model import ParsedCeremonies
-from festival_assets.ceremonies.summary import entity_statuses
+from festival_assets.ceremonies.summary import entity_statuses, stored_names, with_ids
 from festival_assets.common.checks import (
     CeremonyCheck,
     ceremony_check_evaluations,
@@ -73,6 +73,7 @@ def coverage(
     statuses: Mapping[str, tuple[Any, str, str | None]],
     step_report: Mapping[str, Any],
     *,
+    names: Mapping[str, str],
     named_by_source: int,
     unresolved_directors: int = 0,
 ) -> CeremonyCheck:
@@ -92,7 +93,7 @@ def coverage(
         metadata["named_by_source"] = named_by_source
         metadata["directors_from_credits"] = wanted - named_by_source
     failures = [
-        f"{imdb_id}: {error}"
+        f"{with_ids(names.get(imdb_id) or imdb_id, [imdb_id])}: {error}"
         for imdb_id, (_, status, error) in sorted(statuses.items())
         if status == "failed"
     ]
@@ -183,6 +184,7 @@ def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
         with database.engine().connect() as connection:
             entities = ceremony_entities(connection, ceremonies)
             statuses = entity_statuses(connection, kind.table, run_entities(entities)[kind.name])
+            names = stored_names(connection, kind.table, run_entities(entities)[kind.name])
             directors = (
                 credited_directors(
                     connection, {t for c in ceremonies for t in c.directing_title_ids}
@@ -203,6 +205,7 @@ def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
                 imdb_ids,
                 {imdb_id: statuses[imdb_id] for imdb_id in imdb_ids if imdb_id in statuses},
                 reports.get(source.partition_key, {}),
+                names=names,
                 named_by_source=len(source.named_ids(kind.name)),
                 unresolved_directors=len(unresolved),
             )

@@ -23,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from dagster import AssetKey, DagsterEventType, DagsterInstance, EventRecordsFilter
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, EventLogRecord
 from dagster._serdes import serialize_value
 from playwright.sync_api import sync_playwright
 
@@ -43,23 +43,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def event_bytes(home: Path, partition: str) -> dict[str, int]:
+def latest_materialization(instance: DagsterInstance, asset: str, partition: str) -> EventLogRecord:
+    [record] = instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=AssetKey(asset), asset_partitions=[partition]), limit=1
+    ).records
+    return record
+
+
+def event_bytes(instance: DagsterInstance, partition: str) -> dict[str, int]:
     """The size of each asset's latest materialization event of the partition, serialized as
     the event log stores it."""
-    os.environ["DAGSTER_HOME"] = str(home)
-    sizes = {}
-    with DagsterInstance.get() as instance:
-        for asset in ASSETS:
-            [record] = instance.get_event_records(
-                EventRecordsFilter(
-                    DagsterEventType.ASSET_MATERIALIZATION,
-                    asset_key=AssetKey(asset),
-                    asset_partitions=[partition],
-                ),
-                limit=1,
-            )
-            sizes[asset] = len(serialize_value(record.event_log_entry))
-    return sizes
+    return {
+        asset: len(
+            serialize_value(latest_materialization(instance, asset, partition).event_log_entry)
+        )
+        for asset in ASSETS
+    }
 
 
 def wait_for_webserver(url: str, deadline: float) -> None:
@@ -135,17 +134,10 @@ def main(argv: list[str] | None = None) -> None:
             capture_output=True,
         )  # fmt: skip
         imported = time.monotonic() - started
-        sizes = event_bytes(home, args.partition)
         os.environ["DAGSTER_HOME"] = str(home)
         with DagsterInstance.get() as instance:
-            [record] = instance.get_event_records(
-                EventRecordsFilter(
-                    DagsterEventType.ASSET_MATERIALIZATION,
-                    asset_key=AssetKey("nominations"),
-                    asset_partitions=[args.partition],
-                ),
-                limit=1,
-            )
+            sizes = event_bytes(instance, args.partition)
+            record = latest_materialization(instance, "nominations", args.partition)
         materialization = record.asset_materialization
         assert materialization is not None
         table = materialization.metadata["nominations_table"].value

@@ -3,10 +3,12 @@
 clean import, and the killed run is marked failed: by the daemon's run monitoring where
 `dagster-daemon` runs, by the next run where only the CLI does."""
 
+import os
 import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -242,4 +244,95 @@ def test_an_interrupted_import_stops_at_once_and_is_not_retried(
     assert "STEP_UP_FOR_RETRY" not in types
     assert "STEP_FAILURE" in types
     assert not tmdb_slot_holders(instance)
+    instance.dispose()
+
+
+def next_import_proceeds(environment: dict[str, str]) -> None:
+    rerun = subprocess.run(
+        materialize_command(PARTITION),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+
+
+def test_a_run_whose_leases_were_deleted_and_then_killed_does_not_block_the_next_import(
+    tmdb_catalog: Catalog, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
+        environment, instance = cli_installation(home, server, tmp_path / "images")
+        started, run_id = import_in_its_tmdb_step(instance, server, environment)
+        shutil.rmtree(home / "run_leases")
+        # The run's worker takes its lease again at its next look, within WATCH_SECONDS.
+        deadline = time.monotonic() + 60
+        while not (home / "run_leases" / f"{run_id}.lease").exists():
+            assert started.poll() is None, started.communicate()[1][-3000:]
+            assert time.monotonic() < deadline, "the lease was never taken again"
+            time.sleep(0.1)
+        started.send_signal(signal.SIGKILL)
+        started.wait(timeout=30)
+        assert instance.get_run_by_id(run_id).status == DagsterRunStatus.STARTED
+        next_import_proceeds(environment)
+    assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+    assert not tmdb_slot_holders(instance)
+    instance.dispose()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MiB file system of its own (tmpfs), to be filled."""
+    mount_point = tmp_path / "small_disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"a tmpfs cannot be mounted here (root needed): {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """A file that takes every free byte of the disk."""
+    filler = disk / "filler"
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 20, 4096, 1):
+            try:
+                while True:
+                    os.write(descriptor, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(descriptor)
+    return filler
+
+
+def test_a_run_that_died_on_a_full_disk_before_recording_its_end_is_ended_by_the_next(
+    tmdb_catalog: Catalog, tmp_path: Path, small_disk: Path
+) -> None:
+    """DAGSTER_HOME and the database on a disk that fills while the run looks people up: the
+    run cannot record its end; once there is room again, the next import marks it failed and
+    proceeds."""
+    home = small_disk / "home"
+    with LocalTMDbServer(catalog=tmdb_catalog, latency=0.03) as server:
+        environment, instance = cli_installation(home, server, tmp_path / "images")
+        started, run_id = import_in_its_tmdb_step(instance, server, environment)
+        filler = fill(small_disk)
+        _, errors = started.communicate(timeout=300)
+        assert started.returncode != 0
+        filler.unlink()
+        assert instance.get_run_by_id(run_id).status == DagsterRunStatus.STARTED, errors[-3000:]
+        next_import_proceeds(environment)
+    assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+    assert not tmdb_slot_holders(instance)
+    assert not list((home / "run_leases").iterdir())
     instance.dispose()

@@ -8,7 +8,10 @@ runs that ended, and its default run launcher cannot tell whether a run's proces
 So the process that executes a run (the run worker: the CLI, or the process a code server
 starts for a launched run) holds a lease while it lives: an exclusive `flock` on a file named
 after the run under `DAGSTER_HOME/run_leases`. The kernel releases the lock when the process
-ends, however it ends. A lease nobody holds belongs to a dead run. The daemon's run monitoring
+ends, however it ends. A lease nobody holds belongs to a dead run. The worker gives its lease
+back only once the run's end is recorded (a worker that could not record it, on a full disk
+say, leaves its lease abandoned), and takes it again when its file was removed while the run
+went on. The daemon's run monitoring
 asks the run launcher (`run_launcher.py`) about each STARTED run, which reads its lease; without
 a daemon, each run worker, as it starts and then every few seconds, marks failed the STARTED
 runs whose lease nobody holds and frees their concurrency slots (`RunWorkerWatch`).
@@ -27,13 +30,18 @@ import enum
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterInstance, DagsterRunStatus
 
 LEASE_FOLDER = "run_leases"
 WATCH_SECONDS = 5.0
+# After its executor returns, how long a worker waits for the run's end to be recorded before
+# it leaves its lease abandoned, and how often it looks.
+END_RECORDED_WITHIN_SECONDS = 20.0
+END_POLL_SECONDS = 0.1
 DIED_MESSAGE = (
     "The run's process ended without reporting it (killed, out of memory or its machine "
     "restarted); marked failed and its concurrency slots freed."
@@ -44,8 +52,11 @@ def lease_folder(instance: DagsterInstance) -> Path:
     return Path(instance.root_directory) / LEASE_FOLDER
 
 
+LEASE_SUFFIX = ".lease"
+
+
 def lease_path(folder: Path, run_id: str) -> Path:
-    return folder / f"{run_id}.lease"
+    return folder / f"{run_id}{LEASE_SUFFIX}"
 
 
 class LeaseState(enum.Enum):
@@ -73,12 +84,35 @@ class RunLease:
         self._fd = fd
 
     def release(self) -> None:
+        """Give the lease back, its run ended: no watcher will take the run for dead."""
         if self._fd is None:
             return
         # Removed before unlocked: a watcher that opened it meanwhile finds it gone.
         self.path.unlink(missing_ok=True)
         os.close(self._fd)
         self._fd = None
+
+    def abandon(self) -> None:
+        """Unlock the lease and leave its file: a watcher ends the run if it is still STARTED."""
+        if self._fd is None:
+            return
+        os.close(self._fd)
+        self._fd = None
+
+    def restore(self) -> bool:
+        """Take the lease again if its file no longer names the one held (removed, or its
+        folder deleted, while the run went on); whether it had to."""
+        if self._fd is None:
+            return False
+        try:
+            if os.stat(self.path).st_ino == os.fstat(self._fd).st_ino:
+                return False
+        except FileNotFoundError:
+            pass
+        held = self._fd
+        self.acquire()
+        os.close(held)
+        return True
 
 
 def lease_state(path: Path, remove_if_abandoned: bool = False) -> LeaseState:
@@ -118,14 +152,13 @@ def end_run_of_dead_worker(instance: DagsterInstance, run_id: str) -> bool:
 
 
 def end_dead_runs(instance: DagsterInstance, log: Callable[[str], None]) -> list[str]:
-    """End every STARTED run whose lease nobody holds; the ids of those runs."""
-    folder = lease_folder(instance)
+    """End every STARTED run whose lease nobody holds, and remove the abandoned leases of runs
+    that ended; the ids of the runs ended."""
     ended = []
-    for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
-        run_id = record.dagster_run.run_id
-        path = lease_path(folder, run_id)
+    for path in sorted(lease_folder(instance).glob(f"*{LEASE_SUFFIX}")):
         if lease_state(path) is not LeaseState.ABANDONED:
             continue
+        run_id = path.name.removesuffix(LEASE_SUFFIX)
         if end_run_of_dead_worker(instance, run_id):
             log(f"run {run_id} had died without ending: marked failed, its pool slots freed")
             ended.append(run_id)
@@ -167,6 +200,7 @@ class RunWorkerWatch:
         interval: float = WATCH_SECONDS,
     ) -> None:
         self.instance = instance
+        self.run_id = run_id
         self.lease = RunLease(lease_folder(instance), run_id)
         self.log = log
         self.interval = interval
@@ -183,7 +217,24 @@ class RunWorkerWatch:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-        self.lease.release()
+        # The run's end is recorded after its executor returns. Not a daemon thread: a worker
+        # that exits right after its run waits for it.
+        threading.Thread(
+            target=self._release_once_ended, name="run-worker-lease", daemon=False
+        ).start()
+
+    def _release_once_ended(self) -> None:
+        deadline = time.monotonic() + END_RECORDED_WITHIN_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                run = self.instance.get_run_by_id(self.run_id)
+            except Exception:  # the instance is gone: whether the run ended cannot be told
+                break
+            if run is None or run.status != DagsterRunStatus.STARTED:
+                self.lease.release()
+                return
+            time.sleep(END_POLL_SECONDS)
+        self.lease.abandon()
 
     def _watch(self) -> None:
         while not self._stop.wait(self.interval):
@@ -193,5 +244,7 @@ class RunWorkerWatch:
                 self.log(f"looking for dead runs failed: {type(error).__name__}: {error}")
 
     def _look(self) -> None:
+        if self.lease.restore():
+            self.log(f"the lease of run {self.run_id} had been removed: taken again")
         end_dead_runs(self.instance, self.log)
         assign_stranded_slots(self.instance, self.log)

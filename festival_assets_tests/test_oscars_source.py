@@ -212,3 +212,21 @@ def test_offline_without_a_copy_says_to_set_the_variable(tmp_path: Path) -> None
 def test_a_configured_path_that_is_not_a_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=r"FESTIVAL_OSCARS_CSV names .*missing\.csv"):
         local_csv(str(tmp_path / "missing.csv"))
+
+
+def test_a_download_that_never_ends_is_refused_and_the_copy_kept(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    (upstream.root / "oscars.csv").write_bytes(OSCARS_CSV.read_bytes())
+    cache = tmp_path / "cache"
+    good = catalog_of(upstream, cache).oscars_file.version
+    (upstream.root / "oscars.csv").write_text("changed\n", encoding="utf-8")
+    upstream.fault = "endless"
+    catalog = catalog_of(upstream, cache)
+    assert catalog.oscars_file.outcome == "error"
+    problem = str(catalog.oscars_file.problem)
+    assert f"{upstream.url}/oscars.csv refused" in problem and "limit" in problem, problem
+    assert catalog.oscars_file.version == good
+    assert len(catalog.oscars.ceremonies) == ceremonies_in(
+        OSCARS_CSV.read_text(encoding="utf-8").splitlines()
+    )

@@ -1,7 +1,7 @@
 """A stand-in for the datasets' upstream, for tests and benchmarks: the files of a folder over
 HTTP as GitHub's raw file host serves them, with an ETag (and Last-Modified) that honours
-If-None-Match (304), and faults to turn on: answer 503, or cut each answer in half after
-promising it whole."""
+If-None-Match (304), and faults to turn on: answer 503, cut each answer in half after
+promising it whole, or send an answer that never ends (`endless`)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         upstream.requests.append((self.path, 200))
+        if upstream.fault == "endless":
+            self.send_endlessly(content)
+            return
         self.send_response(200)
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", formatdate(path.stat().st_mtime, usegmt=True))
@@ -59,6 +62,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.wfile.write(content)
+
+    def send_endlessly(self, content: bytes) -> None:
+        """The file, then zeros for as long as the client reads, with no length promised."""
+        self.send_response(200)
+        self.end_headers()
+        self.close_connection = True
+        try:
+            self.wfile.write(content)
+            while True:
+                self.wfile.write(bytes(1 << 20))
+        except OSError:
+            pass
 
     def answer(self, status: int, body: bytes) -> None:
         self.upstream.requests.append((self.path, status))

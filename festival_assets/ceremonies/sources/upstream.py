@@ -21,14 +21,19 @@ from pathlib import Path
 from typing import TypeVar
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from festival_assets.ceremonies.sources.model import SourceError, SourceVersion
-from festival_assets.common.http import RetryPolicy
+from festival_assets.common.http import AnswerRefused, RetryPolicy, read_bounded
 from festival_assets.common.stores import write_whole
 
 # A sensor checks every followed file in one tick, which Dagster gives 60 seconds.
 TIMEOUT = (5, 30)
+# A followed file is a few MB (oscars.csv 2.2 MB, the largest award event 3 MB): far larger is
+# no dataset file, and would be held in memory whole. A download sent slowly ends too.
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+DOWNLOAD_SECONDS = 300.0
 RETRIES = RetryPolicy(max_retries=2, backoff_seconds=0.5, max_backoff_seconds=2.0)
 
 
@@ -97,8 +102,13 @@ class FollowedFile:
                 headers["If-Modified-Since"] = known[1].last_modified
             path, version = known if known is not None else (None, None)
             try:
-                response = session().get(self.url, headers=headers, timeout=TIMEOUT)
-            except requests.RequestException as error:
+                response = session().get(self.url, headers=headers, timeout=TIMEOUT, stream=True)
+                content = read_bounded(
+                    response, max_bytes=MAX_DOWNLOAD_BYTES, seconds=DOWNLOAD_SECONDS
+                )
+            except AnswerRefused as error:
+                return SourceFile(path, version, "error", f"{self.url} refused: {error}")
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
                 return SourceFile(
                     path,
                     version,
@@ -113,14 +123,14 @@ class FollowedFile:
                 )
             fetched = SourceVersion(
                 self.url,
-                hashlib.sha256(response.content).hexdigest(),
+                hashlib.sha256(content).hexdigest(),
                 response.headers.get("ETag"),
                 response.headers.get("Last-Modified"),
             )
             if version is not None and fetched.sha256 == version.sha256:
                 self.write_record(fetched)
                 return SourceFile(path, fetched, "same content")
-            return self.take(response.content, fetched, known)
+            return self.take(content, fetched, known)
 
     def take(
         self, content: bytes, fetched: SourceVersion, known: tuple[Path, SourceVersion] | None

@@ -2,6 +2,7 @@ import csv
 import os
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,15 +134,23 @@ def table_snapshot(engine: Engine, *, volatile: bool) -> dict[str, list[tuple[An
     return snapshot
 
 
+@contextmanager
+def installation(home: Path) -> Iterator[Festival]:
+    """An installation in `home` (an existing folder), DAGSTER_HOME while it lasts."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DAGSTER_HOME", str(home))
+        database_url = f"sqlite:///{home / 'festival.db'}"
+        with instance_for_test(temp_dir=str(home)) as instance:
+            yield Festival(home=home, database_url=database_url, instance=instance)
+            engine_for(database_url).dispose()
+
+
 @pytest.fixture
-def festival(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Festival]:
+def festival(tmp_path: Path) -> Iterator[Festival]:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    database_url = f"sqlite:///{home / 'festival.db'}"
-    with instance_for_test(temp_dir=str(home)) as instance:
-        yield Festival(home=home, database_url=database_url, instance=instance)
-        engine_for(database_url).dispose()
+    with installation(home) as installed:
+        yield installed
 
 
 def metadata_of(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:

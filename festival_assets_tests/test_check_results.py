@@ -20,13 +20,12 @@ from dagster import (
     AssetKey,
     AssetSelection,
     ExecuteInProcessResult,
-    instance_for_test,
 )
 
 from festival_assets.db.engine import engine_for
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.definitions import all_asset_checks, all_assets
-from festival_assets_tests.conftest import OSCARS_CSV, Festival
+from festival_assets_tests.conftest import OSCARS_CSV, Festival, installation
 
 # The 1st, 2nd and 3rd Academy Awards, the smallest ceremonies, by their ceremony number.
 CEREMONY_NUMBERS = {"oscars-1929": "1", "oscars-1930": "2", "oscars-1930-2": "3"}
@@ -75,17 +74,10 @@ class RangeImport:
 @pytest.fixture(scope="module")
 def range_import(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RangeImport]:
     """One import of the range for the whole module."""
-    home = tmp_path_factory.mktemp("dagster_home")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("DAGSTER_HOME", str(home))
-        with instance_for_test(temp_dir=str(home)) as instance:
-            festival = Festival(
-                home=home, database_url=f"sqlite:///{home / 'festival.db'}", instance=instance
-            )
-            result = festival.materialize(None, tags=RANGE_TAGS)
-            assert result.success
-            yield RangeImport(festival, result)
-            engine_for(festival.database_url).dispose()
+    with installation(tmp_path_factory.mktemp("dagster_home")) as festival:
+        result = festival.materialize(None, tags=RANGE_TAGS)
+        assert result.success
+        yield RangeImport(festival, result)
 
 
 def evaluations_by_partition(

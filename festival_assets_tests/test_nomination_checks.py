@@ -21,14 +21,13 @@ from dagster import (
     AssetKey,
     AssetSelection,
     ExecuteInProcessResult,
-    instance_for_test,
 )
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from festival_assets.ceremonies import writes
 from festival_assets.db.engine import engine_for
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets_tests.conftest import OSCARS_CSV, Festival
+from festival_assets_tests.conftest import OSCARS_CSV, Festival, installation
 
 # The 1st Academy Awards, the smallest ceremony, and the 2nd, which follows it.
 CEREMONY, CEREMONY_NUMBER = "oscars-1929", "1"
@@ -157,15 +156,8 @@ class CleanImport:
 @pytest.fixture(scope="module")
 def clean_import(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanImport]:
     """One import of the ceremony for the whole module; each test damages a copy of it."""
-    home = tmp_path_factory.mktemp("dagster_home")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("DAGSTER_HOME", str(home))
-        with instance_for_test(temp_dir=str(home)) as instance:
-            festival = Festival(
-                home=home, database_url=f"sqlite:///{home / 'festival.db'}", instance=instance
-            )
-            yield CleanImport(festival, festival.materialize(CEREMONY))
-            engine_for(festival.database_url).dispose()
+    with installation(tmp_path_factory.mktemp("dagster_home")) as festival:
+        yield CleanImport(festival, festival.materialize(CEREMONY))
 
 
 @pytest.fixture

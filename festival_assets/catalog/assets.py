@@ -13,7 +13,6 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     TableColumn,
-    TableRecord,
     TableSchema,
     asset,
     asset_check,
@@ -31,6 +30,8 @@ from festival_assets.catalog.records import (
     title_counts,
 )
 from festival_assets.ceremonies.partitions import ceremony_partitions
+from festival_assets.ceremonies.summary import with_ids
+from festival_assets.common.metadata import table
 from festival_assets.db.models import nomination_movies
 from festival_assets.db.resources import FestivalDatabase
 
@@ -101,31 +102,24 @@ def festival_overview(
     failing = [key for festival in figures for key in festival.failing_keys]
     for key in failing:
         context.log.warning(f"{key}: its latest import failed")
-    table = MetadataValue.table(
-        records=[
-            TableRecord(
-                {
-                    "festival": f"{festival.name} ({festival.slug})"
-                    if festival.name
-                    else festival.slug,
-                    "ceremonies": festival.ceremonies,
-                    "imported": festival.imported,
-                    "missing": festival.missing,
-                    "failing": festival.failing,
-                    "importing": festival.in_progress,
-                    "nominations": festival.nominations,
-                    "wins": festival.wins,
-                    "people": festival.people,
-                    "titles": festival.titles,
-                }
-            )
-            for festival in figures
-        ],
-        schema=OVERVIEW_SCHEMA,
-    )
+    rows = [
+        {
+            "festival": f"{festival.name} ({festival.slug})" if festival.name else festival.slug,
+            "ceremonies": festival.ceremonies,
+            "imported": festival.imported,
+            "missing": festival.missing,
+            "failing": festival.failing,
+            "importing": festival.in_progress,
+            "nominations": festival.nominations,
+            "wins": festival.wins,
+            "people": festival.people,
+            "titles": festival.titles,
+        }
+        for festival in figures
+    ]
     return MaterializeResult(
         metadata={
-            "festivals": table,
+            "festivals": table(rows, OVERVIEW_SCHEMA),
             "ceremonies_imported": sum(f.imported for f in figures),
             "ceremonies_missing": sum(f.missing for f in figures),
             "ceremonies_failing": len(failing),
@@ -208,22 +202,18 @@ def title_award_records(
             "ceremonies_updated": len(changed),
             "titles": titles,
             "titles_at_several_festivals": several,
-            "most_awarded_titles": MetadataValue.table(
-                records=[
-                    TableRecord(
-                        {
-                            "title": f"{record.title} ({record.imdb_id})"
-                            if record.title != record.imdb_id
-                            else record.imdb_id,
-                            "festivals": record.festivals,
-                            "nominations": record.nominations,
-                            "wins": record.wins,
-                            "record": record.by_festival,
-                        }
-                    )
+            "most_awarded_titles": table(
+                (
+                    {
+                        "title": with_ids(record.title, [record.imdb_id]),
+                        "festivals": record.festivals,
+                        "nominations": record.nominations,
+                        "wins": record.wins,
+                        "record": record.by_festival,
+                    }
                     for record in top
-                ],
-                schema=TITLES_SCHEMA,
+                ),
+                TITLES_SCHEMA,
             ),
             SEEN_UP_TO: newest,
         }

@@ -13,7 +13,6 @@ from dagster import (
     MetadataValue,
     Output,
     TableColumn,
-    TableRecord,
     TableSchema,
     asset,
 )
@@ -53,7 +52,7 @@ from festival_assets.ceremonies.writes import (
     write_ceremony,
     write_nominations,
 )
-from festival_assets.common.metadata import counts_metadata
+from festival_assets.common.metadata import counts_metadata, table
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.resources import FestivalDatabase, refusals_fail_at_once
 from festival_assets.db.upsert import UpsertCounts
@@ -178,19 +177,17 @@ NOMINATIONS_TABLE_SCHEMA = TableSchema(
 def nominations_table(lines: list[NominationLine]) -> MetadataValue:
     """The ceremony's nominations as a table the UI shows whole, the largest ceremonies
     included (about 1,500 rows)."""
-    return MetadataValue.table(
-        records=[
-            TableRecord(
-                {
-                    "category": line.category,
-                    "nominees": line.nominees,
-                    "titles": line.titles,
-                    "winner": line.won,
-                }
-            )
+    return table(
+        (
+            {
+                "category": line.category,
+                "nominees": line.nominees,
+                "titles": line.titles,
+                "winner": line.won,
+            }
             for line in lines
-        ],
-        schema=NOMINATIONS_TABLE_SCHEMA,
+        ),
+        NOMINATIONS_TABLE_SCHEMA,
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, MetadataValue
+from dagster import AssetExecutionContext, AssetKey, MetadataValue, TableRecord, TableSchema
 
 from festival_assets.common.settings import ImportSettings
 
@@ -41,6 +41,13 @@ def counts_metadata(
         **kept,
         "run_totals": MetadataValue.json({"ceremonies_in_run": len(per_ceremony), **run_totals}),
     }
+
+
+def table(
+    rows: Iterable[Mapping[str, str | int | float | bool]], schema: TableSchema
+) -> MetadataValue:
+    """Rows, each a mapping from the schema's column names, as a table the UI shows whole."""
+    return MetadataValue.table(records=[TableRecord(dict(row)) for row in rows], schema=schema)
 
 
 def listing(problems: list[str]) -> dict[str, MetadataValue]:

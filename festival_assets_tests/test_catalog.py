@@ -14,7 +14,11 @@ import yaml
 from dagster import AssetKey, AssetSelection, evaluate_automation_conditions
 from sqlalchemy import text
 
-from festival_assets.catalog.assets import festival_overview, title_award_records
+from festival_assets.catalog.assets import (
+    festival_overview,
+    records_match_nominations,
+    title_award_records,
+)
 from festival_assets.definitions import defs
 from festival_assets_tests.conftest import (
     AWARD_EVENTS_DIR,
@@ -175,3 +179,31 @@ def test_a_database_of_the_release_before_gains_the_records_of_its_stored_ceremo
         "oscars-2025": (oscars_nominated, len(oscars_won), "; ".join(sorted(oscars_won))),
     }
     assert check_evaluations(result)[("title_award_records", "records_match_nominations")].passed
+
+
+def test_records_that_miss_a_title_fail_their_check_naming_the_ceremony(
+    festival: Festival,
+) -> None:
+    festival.materialize("oscars-1929")
+    with festival.engine.begin() as connection:
+        connection.execute(
+            text(
+                "DELETE FROM title_award_records WHERE movie_id = "
+                "(SELECT id FROM movies WHERE imdb_id = :imdb_id)"
+            ),
+            {"imdb_id": first_title_of_ceremony(1)},
+        )
+    result = festival.materialize(
+        None, selection=AssetSelection.checks(records_match_nominations), raise_on_error=False
+    )
+    check = check_evaluations(result)[("title_award_records", "records_match_nominations")]
+    assert not check.passed
+    assert check.description.startswith("1 of 1 ceremonies differ: oscars-1929: ")
+
+
+def first_title_of_ceremony(ceremony_number: int) -> str:
+    with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["Ceremony"] == str(ceremony_number) and row["FilmId"]:
+                return row["FilmId"].split("|")[0]
+    raise AssertionError(f"ceremony {ceremony_number} names no title")

@@ -277,6 +277,9 @@ def test_the_sensor_takes_note_then_imports_what_appears_and_what_changed(
     assert added.partition_keys == ["oscars-2026"]
     # The same content never asks twice for one import: each request's run key names it.
     assert len({r.run_key for r in grown.run_requests}) == 2
+    # The cursor holds one version per followed source, whatever the number of ceremonies.
+    assert json.loads(grown.cursor).keys() == json.loads(first.cursor).keys()
+    assert len(grown.cursor) == len(first.cursor) < 1000
 
 
 def test_the_refresh_walks_through_the_imported_ceremonies_of_each_festival(

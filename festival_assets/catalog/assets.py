@@ -10,6 +10,8 @@ from dagster import (
     AssetRecordsFilter,
     AutomationCondition,
     BackfillPolicy,
+    DagsterEventType,
+    DagsterInstance,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -18,21 +20,19 @@ from dagster import (
     asset_check,
 )
 from dagster._core.storage.partition_status_cache import AssetPartitionStatus
-from sqlalchemy import func, select
 
 from festival_assets.catalog.overview import festival_figures
 from festival_assets.catalog.records import (
     has_records,
     most_awarded_titles,
-    records_nominations,
+    records_against_links,
     replace_records,
     stored_ceremony_keys,
     title_counts,
 )
 from festival_assets.ceremonies.partitions import ceremony_partitions
 from festival_assets.ceremonies.summary import with_ids
-from festival_assets.common.metadata import table
-from festival_assets.db.models import nomination_movies
+from festival_assets.common.metadata import listing, table
 from festival_assets.db.resources import FestivalDatabase
 
 GROUP = "catalog"
@@ -150,8 +150,9 @@ def imported_since(context: AssetExecutionContext, seen_up_to: int) -> tuple[set
         cursor = found.cursor
 
 
-def last_seen(context: AssetExecutionContext) -> int | None:
-    event = context.instance.get_latest_materialization_event(context.asset_key)
+def last_seen(instance: DagsterInstance, asset_key: AssetKey) -> int | None:
+    """Where the last update of the records ended in the event log of `nominations`."""
+    event = instance.get_latest_materialization_event(asset_key)
     if event is None or event.asset_materialization is None:
         return None
     entry = event.asset_materialization.metadata.get(SEEN_UP_TO)
@@ -164,8 +165,6 @@ def last_seen(context: AssetExecutionContext) -> int | None:
     kinds={"python", "sql"},
     automation_condition=UPDATED_AFTER_IMPORTS,
     backfill_policy=BackfillPolicy.single_run(),
-    # One update at a time across runs: two would replace the same ceremonies' rows at once.
-    pool="catalog",
 )
 def title_award_records(
     context: AssetExecutionContext, database: FestivalDatabase
@@ -178,7 +177,7 @@ def title_award_records(
     those nominated at two festivals or more; the table shows the titles nominated at the most
     festivals."""
     engine = database.engine()
-    seen_up_to = last_seen(context)
+    seen_up_to = last_seen(context.instance, context.asset_key)
     with engine.connect() as connection:
         rebuild = seen_up_to is None or not has_records(connection)
     if rebuild:
@@ -223,20 +222,40 @@ def title_award_records(
 @asset_check(
     asset=title_award_records,
     description=(
-        "The award records count every stored link of a nomination to a title once: "
-        "`nominations_in_records` (the sum of the records' nominations) equals "
-        "`title_links_stored` (the nomination_movies rows). A difference means a ceremony "
-        "imported since the last update, or records left behind."
+        "Each ceremony the records took in (its nominations materialized before their latest "
+        "update) counts every stored link of a nomination to a title once: its "
+        "`nominations_in_records` equal its `title_links_stored`. `ceremonies_checked` counts "
+        "those ceremonies; `differences` lists each that differs, with both figures. A "
+        "ceremony imported since the update is left to the next one."
     ),
 )
 def records_match_nominations(
     context: AssetCheckExecutionContext, database: FestivalDatabase
 ) -> AssetCheckResult:
+    seen_up_to = last_seen(context.instance, title_award_records.key) or 0
+    latest = context.instance.event_log_storage.get_latest_storage_id_by_partition(
+        NOMINATIONS, DagsterEventType.ASSET_MATERIALIZATION
+    )
+    taken_in = [key for key, storage_id in latest.items() if storage_id <= seen_up_to]
     with database.engine().connect() as connection:
-        in_records = records_nominations(connection)
-        stored = connection.scalar(select(func.count()).select_from(nomination_movies))
+        figures = records_against_links(connection, taken_in)
+    differing = [
+        f"{key}: {in_records} in the records, {links} stored"
+        for key, (in_records, links) in sorted(figures.items())
+        if in_records != links
+    ]
+    described = (
+        f"{len(differing)} of {len(figures)} ceremonies differ: " + "; ".join(differing[:3])
+        if differing
+        else f"the records of all {len(figures)} ceremonies count their stored title links"
+    )
     return AssetCheckResult(
-        passed=in_records == stored,
-        description=(f"the records count {in_records} nominations of titles; {stored} are stored"),
-        metadata={"nominations_in_records": in_records, "title_links_stored": stored},
+        passed=not differing,
+        description=described,
+        metadata={
+            "ceremonies_checked": len(figures),
+            "nominations_in_records": sum(in_records for in_records, _ in figures.values()),
+            "title_links_stored": sum(links for _, links in figures.values()),
+            **listing(differing),
+        },
     )

@@ -38,12 +38,19 @@ def stored_ceremony_keys(connection: Connection) -> list[str]:
 
 def replace_records(connection: Connection, partition_keys: Iterable[str]) -> int:
     """Make the award records of these ceremonies what their stored nominations say; returns
-    how many rows they have now. A ceremony that is not stored keeps no row."""
+    how many rows they have now. A ceremony that is not stored keeps no row. Two runs that
+    replace the same ceremonies' records at once take turns: the ceremonies' rows are locked
+    (on PostgreSQL; SQLite has one writer at a time) until the transaction ends."""
     keys = sorted(set(partition_keys))
     written = 0
     for chunk in in_chunks(keys):
         ceremony_ids = list(
-            connection.scalars(select(ceremonies.c.id).where(ceremonies.c.partition_key.in_(chunk)))
+            connection.scalars(
+                select(ceremonies.c.id)
+                .where(ceremonies.c.partition_key.in_(chunk))
+                .order_by(ceremonies.c.id)
+                .with_for_update()
+            )
         )
         connection.execute(
             delete(title_award_records).where(title_award_records.c.ceremony_id.in_(ceremony_ids))
@@ -91,10 +98,37 @@ def has_records(connection: Connection) -> bool:
     return connection.scalar(select(title_award_records.c.movie_id).limit(1)) is not None
 
 
-def records_nominations(connection: Connection) -> int:
-    """The nominations the records count, over all titles and ceremonies."""
-    total = select(func.coalesce(func.sum(title_award_records.c.nominations), 0))
-    return int(connection.scalar(total) or 0)
+def records_against_links(
+    connection: Connection, partition_keys: Iterable[str]
+) -> dict[str, tuple[int, int]]:
+    """For each of these stored ceremonies: the nominations its records count, and its stored
+    links of a nomination to a title, which they count once each."""
+    found: dict[str, tuple[int, int]] = {}
+    for chunk in in_chunks(sorted(set(partition_keys))):
+        in_records = dict(
+            connection.execute(
+                select(ceremonies.c.partition_key, func.sum(title_award_records.c.nominations))
+                .join(ceremonies, ceremonies.c.id == title_award_records.c.ceremony_id)
+                .where(ceremonies.c.partition_key.in_(chunk))
+                .group_by(ceremonies.c.partition_key)
+            ).all()
+        )
+        links = dict(
+            connection.execute(
+                select(ceremonies.c.partition_key, func.count())
+                .select_from(nomination_movies)
+                .join(nominations, nominations.c.id == nomination_movies.c.nomination_id)
+                .join(ceremonies, ceremonies.c.id == nominations.c.ceremony_id)
+                .where(ceremonies.c.partition_key.in_(chunk))
+                .group_by(ceremonies.c.partition_key)
+            ).all()
+        )
+        stored = connection.scalars(
+            select(ceremonies.c.partition_key).where(ceremonies.c.partition_key.in_(chunk))
+        )
+        for key in stored:
+            found[key] = (int(in_records.get(key) or 0), int(links.get(key) or 0))
+    return found
 
 
 def title_counts(connection: Connection) -> tuple[int, int]:

@@ -29,6 +29,8 @@ from festival_assets_tests.conftest import (
 )
 
 ANORA = "tt28607951"
+# The ceremony graph and the catalog's assets, as the import job runs them.
+EVERY_ASSET = AssetSelection.all()
 CANNES = "ev0000147"
 
 
@@ -91,10 +93,10 @@ def overview_rows(metadata: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_a_titles_award_record_spans_festivals_and_updates_ceremony_by_ceremony(
     festival: Festival,
 ) -> None:
-    first = festival.materialize("cannes-2024")
+    first = festival.materialize("cannes-2024", selection=EVERY_ASSET)
     records = metadata_of(first, "title_award_records")
     assert records["ceremonies_updated"] == 1
-    second = festival.materialize("oscars-2025")
+    second = festival.materialize("oscars-2025", selection=EVERY_ASSET)
     # Only the ceremony imported since the last update is read again.
     assert metadata_of(second, "title_award_records")["ceremonies_updated"] == 1
 
@@ -125,10 +127,10 @@ def test_a_titles_award_record_spans_festivals_and_updates_ceremony_by_ceremony(
 
 
 def test_a_failed_import_is_listed_as_failing(festival: Festival) -> None:
-    festival.materialize("oscars-1929")
-    failed = festival.materialize("oscars-1800", raise_on_error=False)
+    festival.materialize("oscars-1929", selection=EVERY_ASSET)
+    failed = festival.materialize("oscars-1800", selection=EVERY_ASSET, raise_on_error=False)
     assert not failed.success
-    again = festival.materialize("oscars-1930")
+    again = festival.materialize("oscars-1930", selection=EVERY_ASSET)
     metadata = metadata_of(again, "festival_overview")
     assert metadata["ceremonies_failing"] == 1
     assert "oscars-1800" in metadata["failing_ceremonies"]
@@ -136,7 +138,7 @@ def test_a_failed_import_is_listed_as_failing(festival: Festival) -> None:
 
 
 def test_automation_asks_for_the_catalog_after_an_import_without_it(festival: Festival) -> None:
-    festival.materialize("oscars-1929")
+    festival.materialize("oscars-1929", selection=EVERY_ASSET)
     catalog = [AssetKey("festival_overview"), AssetKey("title_award_records")]
     evaluate = evaluate_automation_conditions(defs=defs, instance=festival.instance)
     assert not evaluate.get_requested_partitions(catalog[0])
@@ -184,7 +186,7 @@ def test_a_database_of_the_release_before_gains_the_records_of_its_stored_ceremo
 def test_records_that_miss_a_title_fail_their_check_naming_the_ceremony(
     festival: Festival,
 ) -> None:
-    festival.materialize("oscars-1929")
+    festival.materialize("oscars-1929", selection=EVERY_ASSET)
     with festival.engine.begin() as connection:
         connection.execute(
             text(

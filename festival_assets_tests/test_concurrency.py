@@ -13,7 +13,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from dagster import DagsterEventType, DagsterInstance
+from dagster import AssetSelection, DagsterEventType, DagsterInstance
 from sqlalchemy import create_engine, text
 
 from festival_assets.ceremonies.partitions import add_partitions
@@ -115,13 +115,17 @@ def import_in_process(
     image_dir: Path,
     partitions: list[str],
 ) -> None:
-    """The reference: the same ceremonies imported one after the other, in this process."""
+    """The reference: the same ceremonies imported one after the other, in this process, with
+    every asset, as the CLI's `--select '*'` and the import job do."""
     resources = {
         **tmdb_resources(server, festival.home, image_dir=image_dir),
         "database": FestivalDatabase(url=database_url),
     }
     for partition in partitions:
-        assert festival.materialize(partition, resources=resources).success
+        result = festival.materialize(
+            partition, resources=resources, selection=AssetSelection.all()
+        )
+        assert result.success
 
 
 def assert_one_schema_version(database_url: str) -> None:

@@ -76,7 +76,12 @@ def two_years_of_cannes() -> str:
 
 
 def sensor_ticks(instance: DagsterInstance) -> list[Any]:
-    [state] = instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
+    """The ticks of the `source_updates` sensor, oldest first."""
+    [state] = [
+        state
+        for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
+        if state.instigator_name == "source_updates"
+    ]
     return sorted(
         instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=200),
         key=lambda tick: tick.timestamp,

@@ -47,6 +47,16 @@ PAGE = 1000
 # ceremonies nobody imported yet.
 UPDATED_AFTER_IMPORTS = AutomationCondition.eager().without(~AutomationCondition.any_deps_missing())
 
+# What both assets share: downstream of every ceremony's nominations, updated after imports.
+CATALOG = {
+    "deps": [AssetDep("nominations")],
+    "group_name": GROUP,
+    "kinds": {"python", "sql"},
+    "automation_condition": UPDATED_AFTER_IMPORTS,
+    # So that the CLI's --partition-range runs with them, as with every asset of the graph.
+    "backfill_policy": BackfillPolicy.single_run(),
+}
+
 OVERVIEW_SCHEMA = TableSchema(
     columns=[
         TableColumn("festival", "string"),
@@ -72,14 +82,7 @@ TITLES_SCHEMA = TableSchema(
 )
 
 
-@asset(
-    deps=[AssetDep("nominations")],
-    group_name=GROUP,
-    kinds={"python", "sql"},
-    automation_condition=UPDATED_AFTER_IMPORTS,
-    # So that the CLI's --partition-range runs with them, as with every asset of the graph.
-    backfill_policy=BackfillPolicy.single_run(),
-)
+@asset(**CATALOG)
 def festival_overview(
     context: AssetExecutionContext, database: FestivalDatabase
 ) -> MaterializeResult:
@@ -159,13 +162,7 @@ def last_seen(instance: DagsterInstance, asset_key: AssetKey) -> int | None:
     return int(entry.value) if entry is not None else None  # type: ignore[arg-type]
 
 
-@asset(
-    deps=[AssetDep("nominations")],
-    group_name=GROUP,
-    kinds={"python", "sql"},
-    automation_condition=UPDATED_AFTER_IMPORTS,
-    backfill_policy=BackfillPolicy.single_run(),
-)
+@asset(**CATALOG)
 def title_award_records(
     context: AssetExecutionContext, database: FestivalDatabase
 ) -> MaterializeResult:

@@ -17,6 +17,8 @@ from dagster import (
     DagsterInstance,
 )
 
+from festival_assets.tmdb.assets import SKIPPED
+
 # The ceremony's own counts worth a line, by asset, in the order a reader looks for them:
 # each is recorded on every materialization of its asset.
 SHOWN: dict[str, list[str]] = {
@@ -26,8 +28,6 @@ SHOWN: dict[str, list[str]] = {
     "movies": ["movies", "movies_enriched", "movies_not_found", "movies_failed"],
     "images": ["images_wanted", "images_stored", "images_invalid", "images_failed"],
 }
-# Recorded only when the lookups were skipped (no TMDb credentials): why.
-SKIPPED = "enrichment"
 
 
 def latest_metadata(

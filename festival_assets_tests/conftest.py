@@ -146,6 +146,18 @@ def table_snapshot(engine: Engine, *, volatile: bool) -> dict[str, list[tuple[An
     return snapshot
 
 
+@dataclass
+class Imported:
+    """An installation and the run that imported into it, shared by a module's tests."""
+
+    festival: Festival
+    result: ExecuteInProcessResult
+
+    @property
+    def database(self) -> Path:
+        return self.festival.home / "festival.db"
+
+
 @contextmanager
 def installation(home: Path) -> Iterator[Festival]:
     """An installation in `home` (an existing folder), DAGSTER_HOME while it lasts."""

@@ -10,7 +10,6 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from dagster import (
 from festival_assets.db.engine import engine_for
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.definitions import all_asset_checks, all_assets
-from festival_assets_tests.conftest import OSCARS_CSV, Festival, installation
+from festival_assets_tests.conftest import OSCARS_CSV, Festival, Imported, installation
 
 # The 1st, 2nd and 3rd Academy Awards, the smallest ceremonies, by their ceremony number.
 CEREMONY_NUMBERS = {"oscars-1929": "1", "oscars-1930": "2", "oscars-1930-2": "3"}
@@ -61,23 +60,13 @@ def names(text: str, partition_key: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(partition_key)}(?![\w-])", text) is not None
 
 
-@dataclass
-class RangeImport:
-    festival: Festival
-    result: ExecuteInProcessResult
-
-    @property
-    def database(self) -> Path:
-        return self.festival.home / "festival.db"
-
-
 @pytest.fixture(scope="module")
-def range_import(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RangeImport]:
+def range_import(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
     """One import of the range for the whole module."""
     with installation(tmp_path_factory.mktemp("dagster_home")) as festival:
         result = festival.materialize(None, tags=RANGE_TAGS)
         assert result.success
-        yield RangeImport(festival, result)
+        yield Imported(festival, result)
 
 
 def evaluations_by_partition(
@@ -107,7 +96,7 @@ def check_lines(
 
 
 def test_each_evaluation_names_its_own_ceremony_and_what_was_found(
-    range_import: RangeImport,
+    range_import: Imported,
 ) -> None:
     evaluations = evaluations_by_partition(range_import.result)
     assert set(evaluations) == {
@@ -131,7 +120,7 @@ def test_each_evaluation_names_its_own_ceremony_and_what_was_found(
         assert f"{nomination_count(partition)} nominations" in description
 
 
-def test_the_log_has_a_line_per_ceremony_for_each_check(range_import: RangeImport) -> None:
+def test_the_log_has_a_line_per_ceremony_for_each_check(range_import: Imported) -> None:
     festival, result = range_import.festival, range_import.result
     for check_key in CHECK_DESCRIPTIONS:
         for partition in RANGE:
@@ -140,7 +129,7 @@ def test_the_log_has_a_line_per_ceremony_for_each_check(range_import: RangeImpor
 
 
 def test_a_failure_is_described_and_warned_on_its_own_ceremony(
-    range_import: RangeImport, tmp_path: Path
+    range_import: Imported, tmp_path: Path
 ) -> None:
     copy = tmp_path / "festival.db"
     with (

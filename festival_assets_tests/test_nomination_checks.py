@@ -20,14 +20,13 @@ from dagster import (
     AssetCheckKey,
     AssetKey,
     AssetSelection,
-    ExecuteInProcessResult,
 )
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from festival_assets.ceremonies import writes
 from festival_assets.db.engine import engine_for
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets_tests.conftest import OSCARS_CSV, Festival, installation
+from festival_assets_tests.conftest import OSCARS_CSV, Festival, Imported, installation
 
 # The 1st Academy Awards, the smallest ceremony, and the 2nd, which follows it.
 CEREMONY, CEREMONY_NUMBER = "oscars-1929", "1"
@@ -143,25 +142,15 @@ DAMAGES = {
 }
 
 
-@dataclass
-class CleanImport:
-    festival: Festival
-    result: ExecuteInProcessResult
-
-    @property
-    def database(self) -> Path:
-        return self.festival.home / "festival.db"
-
-
 @pytest.fixture(scope="module")
-def clean_import(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanImport]:
+def clean_import(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
     """One import of the ceremony for the whole module; each test damages a copy of it."""
     with installation(tmp_path_factory.mktemp("dagster_home")) as festival:
-        yield CleanImport(festival, festival.materialize(CEREMONY))
+        yield Imported(festival, festival.materialize(CEREMONY))
 
 
 @pytest.fixture
-def database_copy(clean_import: CleanImport, tmp_path: Path) -> Iterator[Path]:
+def database_copy(clean_import: Imported, tmp_path: Path) -> Iterator[Path]:
     copy = tmp_path / "festival.db"
     with (
         closing(sqlite3.connect(clean_import.database)) as source,
@@ -196,7 +185,7 @@ def run_checks(festival: Festival, database: Path) -> dict[str, AssetCheckEvalua
 
 
 def test_a_clean_import_passes_every_check_with_the_source_counts(
-    clean_import: CleanImport,
+    clean_import: Imported,
 ) -> None:
     evaluations = {e.check_name: e for e in clean_import.result.get_asset_check_evaluations()}
     assert all(evaluation.passed for evaluation in evaluations.values())
@@ -212,7 +201,7 @@ def test_a_clean_import_passes_every_check_with_the_source_counts(
 
 @pytest.mark.parametrize("name", list(DAMAGES))
 def test_a_damage_fails_its_check_naming_what_differs(
-    clean_import: CleanImport, database_copy: Path, name: str
+    clean_import: Imported, database_copy: Path, name: str
 ) -> None:
     found = DAMAGES[name]
     damage(database_copy, found.statement)
@@ -229,7 +218,7 @@ def test_a_damage_fails_its_check_naming_what_differs(
 
 
 def test_a_writer_that_inverts_winners_fails_the_check(
-    clean_import: CleanImport, database_copy: Path, monkeypatch: pytest.MonkeyPatch
+    clean_import: Imported, database_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_row = writes.nomination_row
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select
 
 from festival_assets.ceremonies.sources.model import Ceremony, Film, Nominee
+from festival_assets.ceremonies.writes import InferredLinks
 from festival_assets.db.entities import ENTITY_KINDS
 from festival_assets.db.models import images
 from festival_assets.db.upsert import in_chunks
@@ -103,11 +104,6 @@ def with_ids(name: str, imdb_ids: Iterable[str]) -> str:
     return f"{name} ({', '.join(shown)})" if shown else name
 
 
-# A nomination's directors inferred from TMDb's credits, by position in the ceremony: IMDb id,
-# then the credited name and the rule that linked them.
-InferredDirectors = Mapping[int, Mapping[str, tuple[str, str]]]
-
-
 @dataclass(frozen=True)
 class NominationLine:
     """One nomination as a person reads it: everyone and every title by name."""
@@ -119,7 +115,7 @@ class NominationLine:
 
 
 def nomination_lines(
-    ceremony: Ceremony, stored: StoredEntities, inferred: InferredDirectors
+    ceremony: Ceremony, stored: StoredEntities, inferred: InferredLinks
 ) -> list[NominationLine]:
     """The ceremony's nominations in source order. Nominees are as the source credits them
     (the IMDb id beside each); where the source names titles only, a directing nomination

@@ -82,13 +82,16 @@ def images(
     per_ceremony: dict[str, dict[str, object]] = {
         partition_key: dict(recorded.counts(ids)) for partition_key, ids in entities.items()
     }
-    for source in ceremony.readable():
-        with engine.connect() as connection:
-            sheet = contact_sheet(winner_tiles(connection, source))
+    with engine.connect() as connection:
+        sheets = {
+            source.partition_key: contact_sheet(winner_tiles(connection, source))
+            for source in ceremony.readable()
+        }
+    for partition_key, sheet in sheets.items():
         if sheet is not None:
             picture, shown = sheet
-            per_ceremony[source.partition_key]["winners"] = MetadataValue.md(
-                as_markdown(picture, source.partition_key, shown)
+            per_ceremony[partition_key]["winners"] = MetadataValue.md(
+                as_markdown(picture, partition_key, shown)
             )
     run_counts = {
         **counts.as_metadata(),

@@ -44,12 +44,13 @@ class Tile:
 def winner_tiles(connection: Connection, ceremony: Ceremony) -> list[Tile]:
     """The ceremony's winners with a stored image, in the order of its nominations: each
     winning nominee's photo, then each winning title's poster, each once."""
+    winners = [nomination for nomination in ceremony.nominations if nomination.won]
+    person_names = stored_names(
+        connection, PEOPLE.table, {i for n in winners for i in n.person_ids}
+    )
+    title_names = stored_names(connection, MOVIES.table, {i for n in winners for i in n.film_ids})
     owners: dict[uuid.UUID, str] = {}
-    person_names = stored_names(connection, PEOPLE.table, set(ceremony.person_names))
-    title_names = stored_names(connection, MOVIES.table, set(ceremony.film_titles))
-    for nomination in ceremony.nominations:
-        if not nomination.won:
-            continue
+    for nomination in winners:
         for nominee in nomination.nominees:
             for imdb_id in nominee.imdb_ids:
                 name = nominee.name or person_names.get(imdb_id, imdb_id)

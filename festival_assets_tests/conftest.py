@@ -159,12 +159,18 @@ class Imported:
 
 
 @contextmanager
-def installation(home: Path) -> Iterator[Festival]:
-    """An installation in `home` (an existing folder), DAGSTER_HOME while it lasts."""
+def installation(home: Path, *, instance_on_disk: bool = False) -> Iterator[Festival]:
+    """An installation in `home` (an existing folder), DAGSTER_HOME while it lasts. Its
+    Dagster instance is the in-memory one `dagster.materialize` uses by default, unless a test
+    reads what the instance keeps in its files or hands a reference of it to another process."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("DAGSTER_HOME", str(home))
         database_url = f"sqlite:///{home / 'festival.db'}"
-        with instance_for_test(temp_dir=str(home)) as instance:
+        with (
+            instance_for_test(temp_dir=str(home))
+            if instance_on_disk
+            else DagsterInstance.ephemeral(tempdir=str(home))
+        ) as instance:
             yield Festival(home=home, database_url=database_url, instance=instance)
             engine_for(database_url).dispose()
 
@@ -174,6 +180,15 @@ def festival(tmp_path: Path) -> Iterator[Festival]:
     home = tmp_path / "dagster_home"
     home.mkdir()
     with installation(home) as installed:
+        yield installed
+
+
+@pytest.fixture
+def festival_on_disk(tmp_path: Path) -> Iterator[Festival]:
+    """An installation whose Dagster instance keeps its runs and events in DAGSTER_HOME."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with installation(home, instance_on_disk=True) as installed:
         yield installed
 
 

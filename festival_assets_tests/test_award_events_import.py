@@ -124,6 +124,7 @@ def test_a_festival_ceremony_is_imported_exactly(
     assert ceremony["nominations_naming_titles_only"] == want["nominations"]
 
 
+@pytest.mark.slow  # runs the `festival-sources` command
 def test_an_event_added_by_configuration_becomes_partitions(tmp_path: Path) -> None:
     events_dir = tmp_path / "imdb_awards"
     (events_dir / "events").mkdir(parents=True)

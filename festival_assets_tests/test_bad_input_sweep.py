@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dagster import DagsterInstance, ExecuteInProcessResult, instance_for_test, materialize
+from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 from sqlalchemy import create_engine
 
 from festival_assets.ceremonies.partitions import add_partitions
@@ -133,7 +133,7 @@ def reference(
     with (
         LocalTMDbServer(catalog=tmdb_catalog) as server,
         not_tmdb() as not_tmdb_url,
-        instance_for_test(temp_dir=str(base / "home")) as instance,
+        DagsterInstance.ephemeral(tempdir=str(base / "home")) as instance,
     ):
         built = Reference(base, instance, server, database, ceremony_dir, not_tmdb_url, {})
         for partition in (OSCARS, FROM_FILE, FROM_EVENTS):

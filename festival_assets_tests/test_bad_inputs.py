@@ -96,7 +96,11 @@ def test_a_bad_byte_or_a_huge_field_is_one_malformed_row_not_a_broken_location(
     damaged = data.replace(line, b"\t".join(cells) + b"\n", 1)
     copy = tmp_path / "oscars.csv"
     copy.write_bytes(damaged)
-    catalog = SourceCatalog(SourceLocations(oscars_csv=str(copy), cache_dir=tmp_path / "cache"))
+    catalog = SourceCatalog(
+        SourceLocations(
+            oscars_csv=str(copy), cache_dir=tmp_path / "cache", award_events_dir=AWARD_EVENTS_DIR
+        )
+    )
     keys = [k for k in catalog.partition_keys() if k.startswith("oscars-")]
     with OSCARS_CSV.open(encoding="utf-8", newline="") as handle:
         assert len(keys) == len({row["Ceremony"] for row in csv.DictReader(handle, delimiter="\t")})
@@ -239,6 +243,7 @@ def alias_bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow  # runs the `festival-sources` command
 def test_no_source_file_of_any_shape_or_size_keeps_the_others_out(tmp_path: Path) -> None:
     """A ceremony file of 2,000 nested arrays, an award-event file of nested aliases and one of
     17 MiB: `festival-sources check` (which builds the partitions, as a code location does)

@@ -151,6 +151,7 @@ def dagster(environment: dict[str, str], *arguments: str) -> subprocess.Complete
     )
 
 
+@pytest.mark.slow  # runs the `dagster` command
 def test_a_festival_file_is_a_partition_that_goes_through_the_same_assets(tmp_path: Path) -> None:
     folder = tmp_path / "ceremonies"
     write(folder, "cannes-2024.json", cannes_2024())
@@ -186,6 +187,7 @@ def test_a_festival_file_is_a_partition_that_goes_through_the_same_assets(tmp_pa
     assert checks and all(evaluation.passed for evaluation in checks)
 
 
+@pytest.mark.slow  # runs the `dagster` command
 def test_a_partition_range_imports_ten_ceremonies_in_one_run(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
@@ -230,8 +232,9 @@ def oscars_copy(path: Path, drop: str | None = None, flip: tuple[str, ...] = ())
 
 
 def test_the_sensor_takes_note_then_imports_what_appears_and_what_changed(
-    festival: Festival, tmp_path: Path
+    festival_on_disk: Festival, tmp_path: Path
 ) -> None:
+    festival = festival_on_disk
     from festival_assets.definitions import defs
 
     sensor = defs.resolve_sensor_def("source_updates")
@@ -283,8 +286,9 @@ def test_the_sensor_takes_note_then_imports_what_appears_and_what_changed(
 
 
 def test_the_refresh_walks_through_the_imported_ceremonies_of_each_festival(
-    festival: Festival,
+    festival_on_disk: Festival,
 ) -> None:
+    festival = festival_on_disk
     from festival_assets.definitions import defs
 
     keys = ["oscars-2023", "oscars-2024", "oscars-2025", "cannes-2023", "cannes-2024"]

@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from festival_assets.devtools.dataset_server import serving
 from festival_assets_tests.conftest import AWARD_EVENTS_DIR, OSCARS_CSV, expected_partition_count
 from festival_assets_tests.dagster_services import EMBEDDED_INSTANCE_YAML
+
+pytestmark = pytest.mark.slow  # runs the `dagster` and `festival-sources` commands
 
 BIN = Path(sys.executable).parent
 LOAD = "from festival_assets.definitions import defs; print(len(defs.assets))"

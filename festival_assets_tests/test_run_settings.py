@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from dagster import AssetKey, DagsterInstance
 
 from festival_assets.ceremonies.partitions import RETRIES
@@ -51,6 +52,7 @@ def images_in(home: Path) -> int:
     return len([p for p in (home / "images").rglob("*.jpg") if "thumbnails" not in p.parts])
 
 
+@pytest.mark.slow  # runs the `dagster` command twice
 def test_force_refresh_images_reaches_every_step(
     tmp_path: Path, tmdb_server: LocalTMDbServer
 ) -> None:

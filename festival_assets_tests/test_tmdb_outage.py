@@ -14,17 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dagster import AssetCheckSeverity, ExecuteInProcessResult, instance_for_test
+from dagster import AssetCheckSeverity, ExecuteInProcessResult
 from sqlalchemy import text
 
 from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.common.http import RetryPolicy
-from festival_assets.db.engine import engine_for
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
 from festival_assets.tmdb.client import Credentials, TMDbClient, TMDbUnavailable
 from festival_assets.tmdb.ratelimit import RateLimiter
 from festival_assets.tmdb.resources import TMDbResource
-from festival_assets_tests.conftest import Festival, metadata_of, tmdb_resources
+from festival_assets_tests.conftest import Festival, installation, metadata_of, tmdb_resources
 
 PARTITION = "oscars-2024"
 SECRET = "s3cret-key-never-shown"
@@ -74,22 +73,16 @@ def clean_import(
 ) -> CleanImport:
     home = tmp_path_factory.mktemp("clean_import")
     image_dir = home / "images"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("DAGSTER_HOME", str(home))
-        with instance_for_test(temp_dir=str(home)) as instance:
-            reference = Festival(
-                home=home, database_url=f"sqlite:///{home / 'festival.db'}", instance=instance
-            )
-            reference.materialize(
-                PARTITION, resources=tmdb_resources(module_server, home, image_dir=image_dir)
-            )
-            looked_up = statuses(reference)
-            assert {*looked_up["people"].values(), *looked_up["movies"].values()} == {
-                "enriched",
-                "not_found",
-            }
-            snapshot = reference.snapshot(volatile=False)
-            engine_for(reference.database_url).dispose()
+    with installation(home) as reference:
+        reference.materialize(
+            PARTITION, resources=tmdb_resources(module_server, home, image_dir=image_dir)
+        )
+        looked_up = statuses(reference)
+        assert {*looked_up["people"].values(), *looked_up["movies"].values()} == {
+            "enriched",
+            "not_found",
+        }
+        snapshot = reference.snapshot(volatile=False)
     return CleanImport(snapshot, image_dir)
 
 
@@ -191,6 +184,7 @@ def assert_nothing_looked_up(festival: Festival) -> None:
         assert set(stored[table].values()) <= {"pending", "failed"}
 
 
+@pytest.mark.slow  # waits out the default retries
 def test_a_closed_port_stops_within_seconds_and_the_next_run_enriches_everything(
     festival: Festival,
     server: LocalTMDbServer,

@@ -61,6 +61,13 @@ def expected_partition_count() -> int:
     return len(oscars) + years
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked slow first: a module stays on one worker, and the modules that start
+    services run a minute or more each, so they start early and the many short modules fill in
+    beside them instead of one of them running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 # What differs between two correct imports of the same content: when rows were written.
 VOLATILE = {"created_at", "updated_at", "enriched_at", "fetched_at", "person_resolved_at"}
 POSTGRES_URL = os.environ.get(

@@ -169,7 +169,7 @@ class Imported:
 def installation(home: Path, *, instance_on_disk: bool = False) -> Iterator[Festival]:
     """An installation in `home` (an existing folder), DAGSTER_HOME while it lasts. Its
     Dagster instance is the in-memory one `dagster.materialize` uses by default, unless a test
-    reads what the instance keeps in its files or hands a reference of it to another process."""
+    needs one on disk: a schedule's or sensor's context takes a reference to it."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("DAGSTER_HOME", str(home))
         database_url = f"sqlite:///{home / 'festival.db'}"

@@ -61,6 +61,15 @@ def expected_partition_count() -> int:
     return len(oscars) + years
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """For `-n auto`: a worker per core and one more, since the slow modules mostly wait on
+    the processes they start (webserver, daemon, Celery workers) and the extra worker runs the
+    short modules meanwhile. PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides as usual."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests marked slow first: a module stays on one worker, and the modules that start
     services run a minute or more each, so they start early and the many short modules fill in

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from dagster import AssetSelection, DagsterEventType, DagsterInstance
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from festival_assets.ceremonies.partitions import add_partitions
 from festival_assets.db.models import VERSION_TABLE
@@ -35,12 +35,13 @@ from festival_assets_tests.dagster_services import (
     launch_import,
     materialize_command,
     set_up_instance,
+    tmdb_pool_held,
     wait_for_runs,
 )
 
 pytestmark = pytest.mark.slow  # overlaps runs, each in a process of its own
 
-TWO = ["oscars-2023", "oscars-2024"]
+TWO = ["oscars-1929", "oscars-1930"]
 CEREMONY, PARTITION_OF_CEREMONY = "1", "oscars-1929"
 
 
@@ -149,9 +150,11 @@ def import_through_the_queue(
 ) -> None:
     """Launch one run per partition at once through the webserver, as a user does from the UI:
     the queued run coordinator holds them, the daemon starts up to the instance's limit at
-    once. They overlap in time; their TMDb steps, in the `tmdb` pool of one slot, never do."""
+    once. They overlap in time, each waiting for the `tmdb` pool until all do; their TMDb steps,
+    in the pool of one slot, never overlap."""
     with dagster_services(home, environment, home.parent) as services:
-        run_ids = [launch_import(services, partition) for partition in partitions]
+        with tmdb_pool_held(home, waiting_steps=len(partitions)):
+            run_ids = [launch_import(services, partition) for partition in partitions]
         statuses = wait_for_runs(services, run_ids)
         log_tails = services.log_tails()
     assert set(statuses.values()) == {"SUCCESS"}, f"{statuses}\n{log_tails}"
@@ -194,6 +197,19 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
+def waiting_for_a_lock_on(watcher: Connection, table: str) -> bool:
+    """Whether a statement of another connection to the database waits for a lock on `table`."""
+    waiting = watcher.execute(
+        text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query ILIKE :table"
+        ),
+        {"table": f"%{table}%"},
+    ).scalar()
+    watcher.commit()
+    return bool(waiting)
+
+
 def kill_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 120
     while not ready():
@@ -219,17 +235,7 @@ def test_a_run_killed_inside_the_nominations_transaction_then_rerun_equals_a_cle
         holder.execute(text("LOCK TABLE nomination_movies IN ACCESS EXCLUSIVE MODE"))
         [process] = start_imports(["oscars-2024"], environment, tmp_path / "go")
 
-        def nominations_waiting() -> bool:
-            waiting = watcher.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND query ILIKE '%nomination_movies%'"
-                )
-            ).scalar()
-            watcher.commit()
-            return bool(waiting)
-
-        kill_when(process, nominations_waiting)
+        kill_when(process, lambda: waiting_for_a_lock_on(watcher, "nomination_movies"))
         transaction.rollback()
     blocker.dispose()
     with create_engine(postgres_url).connect() as connection:

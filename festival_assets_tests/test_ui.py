@@ -683,7 +683,7 @@ def test_backfill_with_config_records_each_ceremony_on_its_own(
                 page.screenshot(path=tmp_path / f"{asset}_{check_name}_{partition}.png")
 
 
-OVERLAPPING = ["oscars-2021", "oscars-2022", "oscars-2023"]
+OVERLAPPING = ["oscars-1931", "oscars-1932", "oscars-1934"]
 
 
 def test_runs_launched_together_overlap_and_take_turns_in_the_tmdb_pool(

@@ -1,13 +1,25 @@
-"""Retries of HTTP requests, shared by the TMDb API client and the image downloads: urllib3's
-`Retry` on the mounted adapters, with what this project asks of it."""
+"""HTTP requests as the TMDb API client and the image downloads make them: urllib3's `Retry` on
+the mounted adapters, with what this project asks of it; answers read within bounds; and
+adapters whose requests a stopping run can end at once."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
+import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
+from urllib3.connection import HTTPConnection
 from urllib3.util.retry import Retry
+
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
 
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
 
@@ -84,3 +96,109 @@ def read_bounded(response: requests.Response, *, max_bytes: int, seconds: float)
             raise AnswerTooSlow(f"not whole within {seconds:g} s ({total} bytes by then)")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+class RequestsStopped(Exception):
+    """A request refused because its session's requests were stopped."""
+
+
+class OpenConnections:
+    """The connections of a `StoppableAdapter`'s pools, and whether they were stopped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._connections: weakref.WeakSet[HTTPConnection] = weakref.WeakSet()
+        self.stopped = False
+
+    def add(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._connections.add(connection)
+
+    def refuse_if_stopped(self) -> None:
+        if self.stopped:
+            raise RequestsStopped("the requests were stopped: the run is stopping")
+
+    def stop(self) -> None:
+        """Refuse every request from now on, and shut down each open socket: a read waiting for
+        an answer returns at once instead of at its timeout."""
+        with self._lock:
+            self.stopped = True
+            connections = list(self._connections)
+        for connection in connections:
+            sock = connection.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+class StoppablePool(HTTPConnectionPool):
+    """An HTTP connection pool whose connections its `OpenConnections` can stop; every try of
+    a request, urllib3's retries included, takes a connection through `_get_conn`."""
+
+    open_connections: OpenConnections
+
+    def _get_conn(self, timeout: float | None = None) -> BaseHTTPConnection:
+        self.open_connections.refuse_if_stopped()
+        return super()._get_conn(timeout)
+
+    def _new_conn(self) -> BaseHTTPConnection:
+        connection = super()._new_conn()
+        self.open_connections.add(connection)
+        return connection
+
+
+class StoppableHTTPSPool(StoppablePool, HTTPSConnectionPool):
+    pass
+
+
+class StoppablePoolManager(PoolManager):
+    def __init__(self, open_connections: OpenConnections, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.open_connections = open_connections
+        self.pool_classes_by_scheme = {"http": StoppablePool, "https": StoppableHTTPSPool}
+
+    def _new_pool(
+        self,
+        scheme: str,
+        host: str,
+        port: int,
+        request_context: dict[str, Any] | None = None,
+    ) -> HTTPConnectionPool:
+        pool = super()._new_pool(scheme, host, port, request_context)
+        pool.open_connections = self.open_connections
+        return pool
+
+
+class StoppableAdapter(HTTPAdapter):
+    """requests' `HTTPAdapter`, whose requests can all be ended at once from another thread
+    with `stop()`, as a stopping run needs: the worker threads' reads would otherwise wait for
+    their answers, up to the timeout, before the process can end."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.open_connections = OpenConnections()
+        super().__init__(**kwargs)
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        self._pool_connections = connections
+        self._pool_maxsize = maxsize
+        self._pool_block = block
+        self.poolmanager = StoppablePoolManager(
+            self.open_connections,
+            num_pools=connections,
+            maxsize=maxsize,
+            block=block,
+            **pool_kwargs,
+        )
+
+    def stop(self) -> None:
+        self.open_connections.stop()
+
+
+def stop_requests(session: requests.Session) -> None:
+    """End at once the requests in flight of every `StoppableAdapter` of the session, and
+    refuse any other."""
+    for adapter in {id(adapter): adapter for adapter in session.adapters.values()}.values():
+        if isinstance(adapter, StoppableAdapter):
+            adapter.stop()

@@ -27,6 +27,7 @@ from festival_assets.common.http import (
     SERVER_ERRORS,
     AnswerTooLarge,
     AnswerTooSlow,
+    RequestsStopped,
     read_bounded,
     tries,
 )
@@ -328,5 +329,7 @@ def download(session: requests.Session, url: str, *, max_bytes: int, timeout: fl
         raise InvalidImage(str(error)) from None
     except AnswerTooSlow as error:
         raise DownloadFailed(f"the image was {error}") from None
+    except RequestsStopped as error:
+        raise DownloadFailed(str(error)) from None
     except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
         raise DownloadFailed(f"{type(error).__name__}, after retries") from None

@@ -6,19 +6,19 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 from sqlalchemy import ColumnElement, Engine, case, select
 from upath import UPath
 
-from festival_assets.common.http import RetryPolicy
+from festival_assets.common.http import RetryPolicy, StoppableAdapter, stop_requests
 from festival_assets.common.progress import Progress
 from festival_assets.common.stores import store_path
+from festival_assets.common.workers import first_completed
 from festival_assets.db.entities import ENTITY_KINDS, ImageTask
 from festival_assets.db.models import images
 from festival_assets.db.upsert import in_chunks, upsert, utcnow
@@ -260,7 +260,7 @@ def fetch_image(
 def image_session(settings: ImageSettings, concurrency: int) -> requests.Session:
     """A session of its own for the image host: its retries never touch TMDb's rate limiter."""
     session = requests.Session()
-    adapter = HTTPAdapter(
+    adapter = StoppableAdapter(
         pool_connections=1,
         pool_maxsize=concurrency,
         max_retries=settings.retry.urllib3_retry(RETRIED_STATUSES),
@@ -275,7 +275,7 @@ class ImageDownloads:
     the `images` step, batch by batch while the TMDb lookups go on), with the outcomes
     recorded every hundred images. Use as a context manager: entering it removes the partial
     files of killed writers, leaving it waits for the downloads that were started and records
-    them."""
+    them; left with an error, or interrupted while it waits, it ends the downloads in flight."""
 
     def __init__(
         self,
@@ -306,9 +306,15 @@ class ImageDownloads:
             self.log(f"images: removed {len(removed)} partial files left by killed writers")
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
         try:
+            if exc_type is not None:
+                stop_requests(self.session)
             self.wait()
+        except BaseException:
+            # Interrupted while waiting: the downloads in flight are ended, not waited for.
+            stop_requests(self.session)
+            raise
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.session.close()
@@ -343,7 +349,7 @@ class ImageDownloads:
 
     def collect(self, *, block: bool) -> None:
         if block:
-            done = wait(self.running, return_when=FIRST_COMPLETED).done
+            done = first_completed(self.running)
         else:
             done = {future for future in self.running if future.done()}
         for future in done:

@@ -16,13 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 
 from festival_assets.common.http import (
     SERVER_ERRORS,
     AnswerRefused,
     RetryPolicy,
+    StoppableAdapter,
     read_bounded,
+    stop_requests,
     tries,
 )
 from festival_assets.db.credits import CREATOR_JOB, Credit
@@ -198,7 +199,7 @@ class TMDbClient:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.session = requests.Session()
-        adapter = HTTPAdapter(
+        adapter = StoppableAdapter(
             pool_connections=1, pool_maxsize=pool_size, max_retries=self.retry.urllib3_retry()
         )
         self.session.mount("http://", adapter)
@@ -225,6 +226,10 @@ class TMDbClient:
     def unavailable(self) -> TMDbUnavailable | None:
         """Why TMDb was judged unavailable, once it was."""
         return self._unavailable
+
+    def stop(self) -> None:
+        """End the requests in flight at once and refuse any other: the run is stopping."""
+        stop_requests(self.session)
 
     def close(self) -> None:
         self.session.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, false, or_, select, update
 
 from festival_assets.common.progress import Progress
+from festival_assets.common.workers import first_completed
 from festival_assets.db.credits import replace_credits
 from festival_assets.db.entities import MOVIES, PEOPLE, EntityKind
 from festival_assets.db.upsert import in_chunks, utcnow
@@ -133,7 +134,8 @@ def look_up(
 ) -> Iterator[tuple[LookupTask, Lookup]]:
     """Run the lookups on `concurrency` worker threads, yielding results as they complete.
     Each worker gets the client and the task as arguments. Refused credentials stop everything
-    with the error; an unavailable TMDb ends the results, and the client says why."""
+    with the error; an unavailable TMDb ends the results, and the client says why; a stop
+    before the last result ends the requests in flight."""
     remaining = iter(tasks)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tmdb") as pool:
         running: dict[Future[Lookup], LookupTask] = {}
@@ -148,8 +150,7 @@ def look_up(
             submit_next()
         try:
             while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
+                for future in first_completed(running):
                     task = running.pop(future)
                     try:
                         lookup = future.result()
@@ -157,6 +158,11 @@ def look_up(
                         return
                     yield task, lookup
                     submit_next()
+        except BaseException:
+            # Stopped before the last result (an interrupt, or the caller gone): the answers
+            # still awaited are not waited for.
+            client.stop()
+            raise
         finally:
             for future in running:
                 future.cancel()

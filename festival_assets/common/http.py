@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
-from urllib3.connection import HTTPConnection
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:
@@ -103,20 +103,26 @@ class RequestsStopped(Exception):
 
 
 class OpenConnections:
-    """The connections of a `StoppableAdapter`'s pools, and whether they were stopped."""
+    """The connected sockets of a `StoppableAdapter`'s pools, and whether they were stopped."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._connections: weakref.WeakSet[HTTPConnection] = weakref.WeakSet()
         self.stopped = False
 
-    def add(self, connection: HTTPConnection) -> None:
-        with self._lock:
-            self._connections.add(connection)
-
     def refuse_if_stopped(self) -> None:
         if self.stopped:
             raise RequestsStopped("the requests were stopped: the run is stopping")
+
+    def connected(self, connection: HTTPConnection) -> None:
+        """Take note of a connection that has just connected, or end it if a stop came first:
+        a stop while a worker thread was connecting must not miss its socket."""
+        with self._lock:
+            if not self.stopped:
+                self._connections.add(connection)
+                return
+        shut_down(connection)
+        self.refuse_if_stopped()
 
     def stop(self) -> None:
         """Refuse every request from now on, and shut down each open socket: a read waiting for
@@ -125,16 +131,36 @@ class OpenConnections:
             self.stopped = True
             connections = list(self._connections)
         for connection in connections:
-            sock = connection.sock
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+            shut_down(connection)
+
+
+def shut_down(connection: HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class StoppableHTTPConnection(HTTPConnection):
+    """urllib3's connection, which tells its pool's `OpenConnections` once it is connected."""
+
+    open_connections: OpenConnections | None = None
+
+    def connect(self) -> None:
+        super().connect()
+        if self.open_connections is not None:
+            self.open_connections.connected(self)
+
+
+class StoppableHTTPSConnection(StoppableHTTPConnection, HTTPSConnection):
+    pass
 
 
 class StoppablePool(HTTPConnectionPool):
     """An HTTP connection pool whose connections its `OpenConnections` can stop; every try of
     a request, urllib3's retries included, takes a connection through `_get_conn`."""
 
+    ConnectionCls = StoppableHTTPConnection
     open_connections: OpenConnections
 
     def _get_conn(self, timeout: float | None = None) -> BaseHTTPConnection:
@@ -143,12 +169,13 @@ class StoppablePool(HTTPConnectionPool):
 
     def _new_conn(self) -> BaseHTTPConnection:
         connection = super()._new_conn()
-        self.open_connections.add(connection)
+        if isinstance(connection, StoppableHTTPConnection):
+            connection.open_connections = self.open_connections
         return connection
 
 
 class StoppableHTTPSPool(StoppablePool, HTTPSConnectionPool):
-    pass
+    ConnectionCls = StoppableHTTPSConnection
 
 
 class StoppablePoolManager(PoolManager):

@@ -146,9 +146,9 @@ def look_up(
                 running[pool.submit(lookup, client, task)] = task
                 return
 
-        for _ in range(concurrency * 2):
-            submit_next()
         try:
+            for _ in range(concurrency * 2):
+                submit_next()
             while running:
                 for future in first_completed(running):
                     task = running.pop(future)

@@ -226,6 +226,6 @@ class StoppableAdapter(HTTPAdapter):
 def stop_requests(session: requests.Session) -> None:
     """End at once the requests in flight of every `StoppableAdapter` of the session, and
     refuse any other."""
-    for adapter in {id(adapter): adapter for adapter in session.adapters.values()}.values():
+    for adapter in session.adapters.values():
         if isinstance(adapter, StoppableAdapter):
             adapter.stop()

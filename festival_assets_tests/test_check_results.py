@@ -1,8 +1,8 @@
 """What a run over a range of ceremonies tells its reader about each asset check: every
 evaluation's description starts with its own ceremony's partition key and says what was found,
-and the run's log has one line per ceremony and check naming the ceremony and the outcome, a
-pass as info and a failure as a warning. What the source holds is read from oscars.csv with
-`csv`."""
+and the run's log names each ceremony once for each check with its outcome: the ceremonies that
+passed in one line of info, each failure in a warning of its own. What the source holds is read
+from oscars.csv with `csv`."""
 
 import csv
 import logging
@@ -120,7 +120,7 @@ def test_each_evaluation_names_its_own_ceremony_and_what_was_found(
         assert f"{nomination_count(partition)} nominations" in description
 
 
-def test_the_log_has_a_line_per_ceremony_for_each_check(range_import: Imported) -> None:
+def test_the_log_names_each_ceremony_once_for_each_check(range_import: Imported) -> None:
     festival, result = range_import.festival, range_import.result
     for check_key in CHECK_DESCRIPTIONS:
         for partition in RANGE:

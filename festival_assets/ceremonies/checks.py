@@ -31,6 +31,7 @@ from festival_assets.common.checks import (
     ceremony_check_evaluations,
     counted,
     first_problems,
+    latest_materializations,
 )
 from festival_assets.common.metadata import listing
 from festival_assets.db.resources import FestivalDatabase
@@ -161,6 +162,7 @@ def inferred_directors_credited(
     )
 
 
+NOMINATIONS = AssetKey("nominations")
 NominationCheck = Callable[[Connection, Ceremony, list[Pairing]], CeremonyCheck]
 # The checks that compare the stored nominations with the source's: they share one pairing.
 COMPARING = ("nominations_match_source", "people_and_films_linked")
@@ -231,7 +233,7 @@ def nomination_checks(
     selected = {
         name
         for name in NOMINATION_CHECKS
-        if AssetCheckKey(AssetKey("nominations"), name)
+        if AssetCheckKey(NOMINATIONS, name)
         in context.op_execution_context.selected_asset_check_keys
     }
     found: dict[str, dict[str, CeremonyCheck]] = {name: {} for name in selected}
@@ -241,7 +243,11 @@ def nomination_checks(
             for name in selected:
                 check = NOMINATION_CHECKS[name][1]
                 found[name][source.partition_key] = check(connection, source, pairs)
+    # Every check of the step is evaluated against the same materializations.
+    latest = latest_materializations(
+        context, NOMINATIONS, [source.partition_key for source in ceremony.readable()]
+    )
     for name in NOMINATION_CHECKS:
         if name in selected:
-            check_key = AssetCheckKey(AssetKey("nominations"), name)
-            yield from ceremony_check_evaluations(context, check_key, found[name])
+            check_key = AssetCheckKey(NOMINATIONS, name)
+            yield from ceremony_check_evaluations(context, check_key, found[name], latest)

@@ -3,7 +3,7 @@ Dagster records an `AssetCheckResult` of such a run without a partition, so the 
 record one evaluation for each ceremony's partition instead, each against that partition's
 latest materialization. Dagster's own line for an evaluation names neither the ceremony nor
 what was found, so each evaluation's description starts with its partition key and says what
-the check found, and the step logs the same for each ceremony."""
+the check found, and the step logs which ceremonies passed and, for each that failed, why."""
 
 from __future__ import annotations
 
@@ -59,19 +59,28 @@ def ceremony_check_evaluations(
     context: AssetCheckExecutionContext,
     check_key: AssetCheckKey,
     per_ceremony: Mapping[str, CeremonyCheck],
+    latest: Mapping[str, EventLogRecord] | None = None,
 ) -> Iterator[Output[None] | AssetCheckEvaluation]:
-    """The check's output, then one evaluation per ceremony, recorded on its partition, each
-    logged with its ceremony and outcome: a pass as info, a failure as a warning."""
+    """The check's output, then one evaluation per ceremony, recorded on its partition against
+    the partition's latest materialization (`latest`, when the caller has read them already);
+    logged as one line of info naming the ceremonies that passed, and a warning for each that
+    failed, saying what was found."""
     assets_def = context.op_execution_context.assets_def
     yield Output(None, output_name=assets_def.get_output_name_for_asset_check_key(check_key))
     spec = assets_def.get_spec_for_check_key(check_key)
-    latest = latest_materializations(context, check_key.asset_key, list(per_ceremony))
+    if latest is None:
+        latest = latest_materializations(context, check_key.asset_key, list(per_ceremony))
     check_named = f"Asset check '{check_key.name}' on '{check_key.asset_key.to_user_string()}'"
+    passed = [key for key, found in per_ceremony.items() if found.passed]
+    if len(passed) == 1:
+        context.log.info(f"{check_named} passed for {passed[0]}: {per_ceremony[passed[0]].summary}")
+    elif passed:
+        # One line for hundreds of ceremonies, not one each: every line is an event of the run,
+        # and what each check found is in its evaluation's description.
+        context.log.info(f"{check_named} passed for {len(passed)} ceremonies: {', '.join(passed)}")
     for partition_key, found in per_ceremony.items():
         record = latest.get(partition_key)
-        if found.passed:
-            context.log.info(f"{check_named} passed for {partition_key}: {found.summary}")
-        else:
+        if not found.passed:
             context.log.warning(
                 f"{check_named} failed ({found.severity.value}) for {partition_key}: "
                 f"{found.summary}"

@@ -13,6 +13,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetIn,
     AssetKey,
+    EventLogRecord,
     Output,
     asset_check,
 )
@@ -145,17 +146,13 @@ def coverage(
     )
 
 
-def step_reports(
-    context: AssetCheckExecutionContext, asset_key: AssetKey, partition_keys: list[str]
-) -> dict[str, dict[str, Any]]:
+def step_reports(latest: Mapping[str, EventLogRecord]) -> dict[str, dict[str, Any]]:
     """The metadata of each partition's latest materialization."""
     return {
         partition_key: {
             name: value.value for name, value in record.asset_materialization.metadata.items()
         }
-        for partition_key, record in latest_materializations(
-            context, asset_key, partition_keys
-        ).items()
+        for partition_key, record in latest.items()
         if record.asset_materialization is not None
     }
 
@@ -177,9 +174,10 @@ def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
     ) -> Iterator[Output[None] | AssetCheckEvaluation]:
         per_ceremony = {}
         ceremonies = ceremony.readable()
-        reports = step_reports(
+        latest = latest_materializations(
             context, check_key.asset_key, [source.partition_key for source in ceremonies]
         )
+        reports = step_reports(latest)
         # One read of the statuses of every id of the run, whatever the number of ceremonies.
         with database.engine().connect() as connection:
             entities = ceremony_entities(connection, ceremonies)
@@ -209,7 +207,7 @@ def coverage_check(kind: EntityKind) -> AssetChecksDefinition:
                 named_by_source=len(source.named_ids(kind.name)),
                 unresolved_directors=len(unresolved),
             )
-        yield from ceremony_check_evaluations(context, check_key, per_ceremony)
+        yield from ceremony_check_evaluations(context, check_key, per_ceremony, latest)
 
     return tmdb_enrichment_coverage
 

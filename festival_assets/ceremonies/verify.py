@@ -9,10 +9,10 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, String, and_, select, type_coerce
+from sqlalchemy import Connection, Select, String, and_, bindparam, select, type_coerce
 
 from festival_assets.ceremonies.sources.model import Ceremony, Nomination
 from festival_assets.db.credits import credited_directors
@@ -31,11 +31,11 @@ from festival_assets.db.upsert import in_chunks
 Credits = tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class NominationContent:
+class NominationContent(NamedTuple):
     """One nomination as the database holds it, in the source's terms: its category by name,
     the people and films it links by IMDb id with the text each is credited under (sorted by
-    id: links have no order), its JSON columns as canonical JSON text."""
+    id: links have no order), its JSON columns as canonical JSON text. A tuple, so that tens of
+    thousands of them are hashed and compared in C."""
 
     category: str | None
     credited: str
@@ -54,13 +54,25 @@ class NominationContent:
         return f"{self.category} · {credited or self.unlinked_films!r}"
 
 
-FIELDS = tuple(f.name for f in fields(NominationContent))
+FIELDS = NominationContent._fields
 # What the `nominations` row holds; the rest are its links.
 ROW_FIELDS = tuple(name for name in FIELDS if name not in ("people", "films"))
+JSON_FIELDS = ("unlinked_nominees", "unlinked_films")
 
 
 def canonical_json(value: Any) -> str:
+    # Most nominations have no unlinked nominee or film.
+    if value == []:
+        return "[]"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def canonical_stored_json(value: Any) -> str:
+    """A JSON column read as stored, as canonical JSON text: SQLite hands over its text,
+    psycopg2 the value it decoded."""
+    if value == "[]":
+        return "[]"
+    return canonical_json(json.loads(value) if isinstance(value, str) else value)
 
 
 def first_credits(credits: Iterable[tuple[str, str]]) -> Credits:
@@ -92,56 +104,10 @@ def expected_content(nomination: Nomination) -> NominationContent:
     )
 
 
-def stored_contents(connection: Connection, partition_key: str) -> list[NominationContent]:
-    """The ceremony's nominations as stored, with the links the source makes (not those
-    inferred from TMDb's credits). A category that is not one of the ceremony's own reads as
-    None."""
-    ceremony = (
-        select(ceremonies.c.id).where(ceremonies.c.partition_key == partition_key)
-    ).scalar_subquery()
-    # Nomination ids only join the links to their rows here: read as the database holds them,
-    # without making a UUID of each.
-    nomination_id = type_coerce(nominations.c.id, String).label("nomination_id")
-    rows = connection.execute(
-        select(
-            nomination_id,
-            *(nominations.c[name] for name in ROW_FIELDS if name != "category"),
-            categories.c.name.label("category_name"),
-        )
-        .outerjoin(
-            categories,
-            and_(
-                categories.c.id == nominations.c.category_id,
-                categories.c.ceremony_id == nominations.c.ceremony_id,
-            ),
-        )
-        .where(nominations.c.ceremony_id == ceremony)
-        .order_by(nominations.c.id)
-    ).all()
-    person_links = stored_credits(
-        connection,
-        person_links_of(ceremony, nomination_people.c.credited_as).where(
-            nomination_people.c.inferred_by.is_(None)
-        ),
-    )
-    film_links = stored_credits(
-        connection, film_links_of(ceremony, nomination_movies.c.credited_as)
-    )
-    return [
-        NominationContent(
-            category=row.category_name,
-            credited=row.credited,
-            won=row.won,
-            detail=row.detail,
-            note=row.note,
-            citation=row.citation,
-            unlinked_nominees=canonical_json(row.unlinked_nominees),
-            unlinked_films=canonical_json(row.unlinked_films),
-            people=tuple(sorted(person_links[row.nomination_id])),
-            films=tuple(sorted(film_links[row.nomination_id])),
-        )
-        for row in rows
-    ]
+# The ceremony whose rows a statement reads, by partition key.
+CEREMONY = (
+    select(ceremonies.c.id).where(ceremonies.c.partition_key == bindparam("partition_key"))
+).scalar_subquery()
 
 
 def person_links_of(ceremony: Any, *columns: Any) -> Select[Any]:
@@ -165,11 +131,77 @@ def film_links_of(ceremony: Any, *columns: Any) -> Select[Any]:
     )
 
 
-def stored_credits(connection: Connection, query: Any) -> defaultdict[Any, list[tuple[str, str]]]:
+# Statements run for every ceremony, built once so that each is compiled once: nomination ids
+# only join links to their rows here, read as the database holds them, without making a UUID
+# of each.
+STORED_NOMINATIONS = (
+    select(
+        type_coerce(nominations.c.id, String).label("nomination_id"),
+        *(
+            type_coerce(nominations.c[name], String).label(name)
+            if name in JSON_FIELDS
+            else nominations.c[name]
+            for name in ROW_FIELDS
+            if name != "category"
+        ),
+        categories.c.name.label("category_name"),
+    )
+    .outerjoin(
+        categories,
+        and_(
+            categories.c.id == nominations.c.category_id,
+            categories.c.ceremony_id == nominations.c.ceremony_id,
+        ),
+    )
+    .where(nominations.c.ceremony_id == CEREMONY)
+    .order_by(nominations.c.id)
+)
+SOURCE_PERSON_LINKS = person_links_of(CEREMONY, nomination_people.c.credited_as).where(
+    nomination_people.c.inferred_by.is_(None)
+)
+FILM_LINKS = film_links_of(CEREMONY, nomination_movies.c.credited_as)
+INFERRED_PERSON_LINKS = person_links_of(CEREMONY, nomination_people.c.inferred_by).where(
+    nomination_people.c.inferred_by.is_not(None)
+)
+NOMINATION_CATEGORIES = (
+    select(type_coerce(nominations.c.id, String), categories.c.name)
+    .outerjoin(categories, categories.c.id == nominations.c.category_id)
+    .where(nominations.c.ceremony_id == CEREMONY)
+)
+FILM_IDS = film_links_of(CEREMONY)
+
+
+def stored_contents(connection: Connection, partition_key: str) -> list[NominationContent]:
+    """The ceremony's nominations as stored, with the links the source makes (not those
+    inferred from TMDb's credits). A category that is not one of the ceremony's own reads as
+    None."""
+    of_ceremony = {"partition_key": partition_key}
+    rows = connection.execute(STORED_NOMINATIONS, of_ceremony).all()
+    person_links = stored_credits(connection.execute(SOURCE_PERSON_LINKS, of_ceremony).all())
+    film_links = stored_credits(connection.execute(FILM_LINKS, of_ceremony).all())
+    no_links: list[tuple[str, str]] = []
+    return [
+        NominationContent(
+            category=row.category_name,
+            credited=row.credited,
+            won=row.won,
+            detail=row.detail,
+            note=row.note,
+            citation=row.citation,
+            unlinked_nominees=canonical_stored_json(row.unlinked_nominees),
+            unlinked_films=canonical_stored_json(row.unlinked_films),
+            people=tuple(sorted(person_links.get(row.nomination_id, no_links))),
+            films=tuple(sorted(film_links.get(row.nomination_id, no_links))),
+        )
+        for row in rows
+    ]
+
+
+def stored_credits(rows: Iterable[Sequence[Any]]) -> dict[Any, list[tuple[str, str]]]:
     """(IMDb id, credited text) of each link, by nomination id."""
-    credits: defaultdict[Any, list[tuple[str, str]]] = defaultdict(list)
-    for nomination_id, imdb_id, credited_as in connection.execute(query).all():
-        credits[nomination_id].append((imdb_id, credited_as))
+    credits: dict[Any, list[tuple[str, str]]] = {}
+    for nomination_id, imdb_id, credited_as in rows:
+        credits.setdefault(nomination_id, []).append((imdb_id, credited_as))
     return credits
 
 
@@ -239,6 +271,8 @@ class NominationDifferences:
 
 
 def row_problems(partition_key: str, pairing: Pairing) -> list[str]:
+    if pairing.stored is not None and pairing.stored == pairing.expected:
+        return []
     where = pairing.describe(partition_key)
     if pairing.stored is None:
         return [f"{where} is not stored"]
@@ -296,8 +330,15 @@ def credit_problems(where: str, kind: str, expected: Credits, stored: Credits) -
 
 
 def link_problems(partition_key: str, pairing: Pairing) -> list[str]:
-    where = pairing.describe(partition_key)
     expected, stored = pairing.expected, pairing.stored
+    if (
+        expected is not None
+        and stored is not None
+        and expected.people == stored.people
+        and expected.films == stored.films
+    ):
+        return []
+    where = pairing.describe(partition_key)
     return credit_problems(
         where, "person", expected.people if expected else (), stored.people if stored else ()
     ) + credit_problems(
@@ -319,6 +360,14 @@ def link_differences(partition_key: str, pairs: list[Pairing]) -> LinkDifference
     )
 
 
+STORED_IDS = {
+    kind.name: select(kind.table.c.imdb_id, kind.table.c.id).where(
+        kind.table.c.imdb_id.in_(bindparam("imdb_ids", expanding=True))
+    )
+    for kind in ENTITY_KINDS
+}
+
+
 def duplicate_entities(connection: Connection, ceremony: Ceremony) -> list[str]:
     """People or movies of the ceremony stored more than once, or under an id that is not the
     one derived from their IMDb id."""
@@ -327,10 +376,8 @@ def duplicate_entities(connection: Connection, ceremony: Ceremony) -> list[str]:
         wanted = sorted(ceremony.named_ids(kind.name))
         stored: dict[str, list[uuid.UUID]] = {}
         for chunk in in_chunks(wanted):
-            query = select(kind.table.c.imdb_id, kind.table.c.id).where(
-                kind.table.c.imdb_id.in_(chunk)
-            )
-            for imdb_id, stored_id in connection.execute(query):
+            found = connection.execute(STORED_IDS[kind.name], {"imdb_ids": chunk}).all()
+            for imdb_id, stored_id in found:
                 stored.setdefault(imdb_id, []).append(stored_id)
         for imdb_id, ids in sorted(stored.items()):
             if len(ids) > 1:
@@ -362,27 +409,15 @@ def inferred_link_differences(
     TMDb credits on one of the nomination's titles, by the rule that fits the credit; and every
     such director who is a person row must be linked. Nominations are read as stored (their
     category and film links), so this holds whatever made the links."""
-    this_ceremony = (
-        select(ceremonies.c.id).where(ceremonies.c.partition_key == ceremony.partition_key)
-    ).scalar_subquery()
+    of_ceremony = {"partition_key": ceremony.partition_key}
     stored: defaultdict[str, dict[str, str]] = defaultdict(dict)
-    inferred = person_links_of(this_ceremony, nomination_people.c.inferred_by).where(
-        nomination_people.c.inferred_by.is_not(None)
-    )
-    for nomination, imdb_id, rule in connection.execute(inferred):
+    for nomination, imdb_id, rule in connection.execute(INFERRED_PERSON_LINKS, of_ceremony).all():
         stored[nomination][imdb_id] = rule
     if not stored and not ceremony.inferred_directing_categories:
         return InferredLinkDifferences(expected=0, stored=0, not_linkable=0, problems=[])
-    nomination_id = type_coerce(nominations.c.id, String)
-    category_of = dict(
-        connection.execute(
-            select(nomination_id, categories.c.name)
-            .outerjoin(categories, categories.c.id == nominations.c.category_id)
-            .where(nominations.c.ceremony_id == this_ceremony)
-        ).all()
-    )
+    category_of = dict(connection.execute(NOMINATION_CATEGORIES, of_ceremony).all())
     films: defaultdict[str, list[str]] = defaultdict(list)
-    for nomination, imdb_id in connection.execute(film_links_of(this_ceremony)):
+    for nomination, imdb_id in connection.execute(FILM_IDS, of_ceremony).all():
         films[nomination].append(imdb_id)
     directing = {
         nomination

@@ -4,6 +4,7 @@ later; everything that treats both alike goes through `EntityKind`."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +13,13 @@ from sqlalchemy import Column, Connection, Table, select
 
 from festival_assets.db.models import movies, natural_id, people
 from festival_assets.db.upsert import UpsertCounts, first_alphabetically, in_chunks, upsert
+
+
+# Every step of a run derives the ids of the same people and movies, many of them named by
+# several ceremonies.
+@functools.lru_cache(maxsize=1 << 16)
+def entity_id(noun: str, imdb_id: str) -> uuid.UUID:
+    return natural_id(noun, imdb_id)
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,7 @@ class EntityKind:
     image_path_column: str
 
     def entity_id(self, imdb_id: str) -> uuid.UUID:
-        return natural_id(self.noun, imdb_id)
+        return entity_id(self.noun, imdb_id)
 
     @property
     def image_path(self) -> Column[str | None]:
@@ -44,7 +52,7 @@ class ImageTask:
     kind: str
     file_path: str
 
-    @property
+    @functools.cached_property
     def image_id(self) -> uuid.UUID:
         return natural_id("image", self.owner_type, str(self.owner_id), self.kind)
 

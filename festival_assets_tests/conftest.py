@@ -208,6 +208,18 @@ def festival_on_disk(tmp_path: Path) -> Iterator[Festival]:
         yield installed
 
 
+def stored_image_files(image_dir: Path) -> list[Path]:
+    """The images stored in `image_dir`, without their thumbnails and the contact sheets of
+    winners drawn from them."""
+    return [
+        path
+        for path in image_dir.rglob("*")
+        if path.is_file()
+        and path.suffix != ".part"
+        and not {"thumbnails", "contact-sheets", "partial"} & set(path.relative_to(image_dir).parts)
+    ]
+
+
 def metadata_of(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:
     """The metadata values of the asset's materialization in this run."""
     for event in result.get_asset_materialization_events():

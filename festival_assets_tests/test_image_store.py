@@ -27,6 +27,7 @@ from festival_assets_tests.conftest import (
     Festival,
     check_results,
     metadata_of,
+    stored_image_files,
     tmdb_resources,
 )
 
@@ -190,7 +191,7 @@ def test_bad_images_are_recorded_and_store_nothing(
         assert row["status"] == status, (fault, row)
         assert row["path"] is None and row["sha256"] is None, fault
         assert re.search(reason, str(row["error"])), (fault, row["error"])
-    stored = [p for p in (festival.home / "images").rglob("*.jpg") if "thumbnails" not in p.parts]
+    stored = stored_image_files(festival.home / "images")
     assert len(stored) == len(expected_images(tmdb_catalog)) - len(victims)
     metadata = metadata_of(result, "images")
     assert metadata["images_invalid"] + metadata["images_failed"] == len(victims)

@@ -82,9 +82,14 @@ def test_an_import_keeps_its_hand_over_and_images_in_an_object_store(
             assert hashlib.sha256(content).hexdigest() == sha256
             Image.open(io.BytesIO(content)).load()
             Image.open(io.BytesIO(filesystem.cat_file(thumbnail_path))).load()
-        # Nothing partial: every object under the prefix is an image or a thumbnail recorded.
+        # Nothing partial: every object under the prefix is an image or a thumbnail recorded, or
+        # the ceremony's contact sheet of winners, kept for the next run.
         recorded = {p.removeprefix("s3://") for row in stored for p in row[:2]}
-        assert set(filesystem.find(f"{BUCKET}/images")) == recorded
+        objects = set(filesystem.find(f"{BUCKET}/images"))
+        sheets = {name for name in objects if name.startswith(f"{BUCKET}/images/contact-sheets/")}
+        assert objects - sheets == recorded
+        assert len(sheets) == 1
+        Image.open(io.BytesIO(filesystem.cat_file(sheets.pop()))).load()
         assert [name.rsplit("/", 1)[-1] for name in handed_over] == [f"{PARTITION}.pickle"]
         assert len(handed_over[0].split("/")) == 5  # festival/handover/ceremony/<run id>/file
 

@@ -13,7 +13,7 @@ from dagster import AssetKey, DagsterInstance
 
 from festival_assets.ceremonies.partitions import RETRIES
 from festival_assets.devtools.tmdb_server import LocalTMDbServer
-from festival_assets_tests.conftest import project_environment
+from festival_assets_tests.conftest import project_environment, stored_image_files
 from festival_assets_tests.dagster_services import materialize_command, register_ceremonies
 
 ASSETS = ["ceremony", "people", "movies", "images", "nominations"]
@@ -49,7 +49,7 @@ def recorded_settings(home: Path) -> dict[str, tuple[Any, Any]]:
 
 
 def images_in(home: Path) -> int:
-    return len([p for p in (home / "images").rglob("*.jpg") if "thumbnails" not in p.parts])
+    return len(stored_image_files(home / "images"))
 
 
 @pytest.mark.slow  # runs the `dagster` command twice

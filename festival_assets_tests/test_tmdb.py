@@ -34,6 +34,7 @@ from festival_assets_tests.conftest import (
     Festival,
     check_results,
     metadata_of,
+    stored_image_files,
     tmdb_resources,
 )
 
@@ -538,11 +539,7 @@ def test_downloads_start_while_lookups_go_on_and_progress_is_logged(
     assert 0 < run_totals["images_fetched_during_lookups"] <= run_totals["images_downloaded"]
     assert run_totals["images_downloaded"] == images["images_stored"] == images["images_wanted"]
     image_dir = festival.home / "images"
-    stored_bytes = sum(
-        path.stat().st_size
-        for path in image_dir.rglob("*")
-        if path.is_file() and "thumbnails" not in path.relative_to(image_dir).parts
-    )
+    stored_bytes = sum(path.stat().st_size for path in stored_image_files(image_dir))
     assert run_totals["image_bytes"] == stored_bytes
     messages = [
         entry.user_message

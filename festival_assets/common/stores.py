@@ -17,6 +17,15 @@ def store_path(location: str) -> UPath:
     return path.expanduser() if is_local(path) else path
 
 
+def stored_file(location: str) -> Path:
+    """A file of a store, by the location recorded for it: a plain `Path` for a local file,
+    which costs a fraction of a `UPath` (images are checked by the tens of thousands), and a
+    `UPath` for a URL."""
+    if "://" in location and not location.startswith("file://"):
+        return store_path(location)
+    return Path(location.removeprefix("file://")).expanduser()
+
+
 def is_local(path: UPath | Path) -> bool:
     return not isinstance(path, UPath) or path.protocol in ("", "file", "local")
 

@@ -83,10 +83,8 @@ def images(
         partition_key: dict(recorded.counts(ids)) for partition_key, ids in entities.items()
     }
     with engine.connect() as connection:
-        sheets = {
-            source.partition_key: contact_sheet(winner_tiles(connection, source))
-            for source in ceremony.readable()
-        }
+        tiles = winner_tiles(connection, ceremony.readable())
+    sheets = {key: contact_sheet(found, settings.image_dir) for key, found in tiles.items()}
     for partition_key, sheet in sheets.items():
         if sheet is not None:
             picture, shown = sheet

@@ -5,20 +5,27 @@ URL of a materialization's Markdown."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
+import hashlib
 import io
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
+from upath import UPath
 
 from festival_assets.ceremonies.sources.model import Ceremony
 from festival_assets.ceremonies.summary import stored_names
-from festival_assets.common.stores import store_path
+from festival_assets.common.stores import stored_file
 from festival_assets.db.entities import MOVIES, PEOPLE
 from festival_assets.db.models import images
 from festival_assets.db.upsert import in_chunks
+from festival_assets.images.files import WriteFailed, write_file
 
 # Cells of a poster's proportions, six to a row: 24 tiles make about 40 KB.
 TILE_WIDTH = 92
@@ -31,6 +38,10 @@ BACKGROUND = (24, 24, 28)
 CAPTION_COLOUR = (230, 230, 230)
 CAPTION_FONT = "DejaVuSansCondensed.ttf"
 CAPTION_SIZE = 10
+# Where drawn sheets are kept in the image store, and what of their drawing their names cover:
+# change it with the drawing, so that sheets drawn before are not shown again.
+SHEETS_DIR = "contact-sheets"
+SHEET_LAYOUT = [TILE_WIDTH, TILE_HEIGHT, CAPTION_HEIGHT, COLUMNS, JPEG_QUALITY, CAPTION_FONT, 1]
 
 
 @dataclass(frozen=True)
@@ -41,51 +52,98 @@ class Tile:
     caption: str
 
 
-def winner_tiles(connection: Connection, ceremony: Ceremony) -> list[Tile]:
-    """The ceremony's winners with a stored image, in the order of its nominations: each
-    winning nominee's photo, then each winning title's poster, each once."""
-    winners = [nomination for nomination in ceremony.nominations if nomination.won]
-    person_names = stored_names(
-        connection, PEOPLE.table, {i for n in winners for i in n.person_ids}
+def winner_tiles(connection: Connection, ceremonies: Iterable[Ceremony]) -> dict[str, list[Tile]]:
+    """For each ceremony (by partition key), its winners with a stored image, in the order of
+    its nominations: each winning nominee's photo, then each winning title's poster, each once.
+    Read for all the ceremonies at once."""
+    winners = {
+        ceremony.partition_key: [
+            nomination for nomination in ceremony.nominations if nomination.won
+        ]
+        for ceremony in ceremonies
+    }
+    won = [nomination for nominations in winners.values() for nomination in nominations]
+    person_names = stored_names(connection, PEOPLE.table, {i for n in won for i in n.person_ids})
+    title_names = stored_names(connection, MOVIES.table, {i for n in won for i in n.film_ids})
+    owners: dict[str, dict[uuid.UUID, str]] = {}
+    for partition_key, nominations in winners.items():
+        captions = owners[partition_key] = {}
+        for nomination in nominations:
+            for nominee in nomination.nominees:
+                for imdb_id in nominee.imdb_ids:
+                    name = nominee.name or person_names.get(imdb_id, imdb_id)
+                    captions.setdefault(PEOPLE.entity_id(imdb_id), name)
+            for film in nomination.films:
+                if film.imdb_id:
+                    title = film.title or title_names.get(film.imdb_id, film.imdb_id)
+                    captions.setdefault(MOVIES.entity_id(film.imdb_id), title)
+    thumbnails = stored_thumbnails(
+        connection, {o for captions in owners.values() for o in captions}
     )
-    title_names = stored_names(connection, MOVIES.table, {i for n in winners for i in n.film_ids})
-    owners: dict[uuid.UUID, str] = {}
-    for nomination in winners:
-        for nominee in nomination.nominees:
-            for imdb_id in nominee.imdb_ids:
-                name = nominee.name or person_names.get(imdb_id, imdb_id)
-                owners.setdefault(PEOPLE.entity_id(imdb_id), name)
-        for film in nomination.films:
-            if film.imdb_id:
-                title = film.title or title_names.get(film.imdb_id, film.imdb_id)
-                owners.setdefault(MOVIES.entity_id(film.imdb_id), title)
-    thumbnails = stored_thumbnails(connection, owners)
-    return [
-        Tile(thumbnails[owner], caption) for owner, caption in owners.items() if owner in thumbnails
-    ]
+    return {
+        partition_key: [
+            Tile(thumbnails[owner], caption)
+            for owner, caption in captions.items()
+            if owner in thumbnails
+        ]
+        for partition_key, captions in owners.items()
+    }
+
+
+STORED_THUMBNAILS = select(images.c.owner_id, images.c.thumbnail_path).where(
+    images.c.owner_id.in_(bindparam("owners", expanding=True)), images.c.status == "stored"
+)
 
 
 def stored_thumbnails(connection: Connection, owners: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     found: dict[uuid.UUID, str] = {}
-    for chunk in in_chunks(list(owners)):
-        query = select(images.c.owner_id, images.c.thumbnail_path).where(
-            images.c.owner_id.in_(chunk), images.c.status == "stored"
-        )
-        for owner_id, thumbnail_path in connection.execute(query):
+    for chunk in in_chunks(sorted(owners)):
+        for owner_id, thumbnail_path in connection.execute(STORED_THUMBNAILS, {"owners": chunk}):
             if thumbnail_path:
                 found[owner_id] = thumbnail_path
     return found
 
 
-def contact_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
+def contact_sheet(tiles: list[Tile], image_dir: UPath) -> tuple[bytes, int] | None:
     """The tiles (the first MOST_TILES) as one JPEG, and how many it shows: a thumbnail that
-    cannot be read is left out. None when no tile could be drawn."""
+    cannot be read is left out. None when no tile could be drawn. A sheet is kept in the image
+    store under a name made of what it shows (the thumbnails are named by their content), so a
+    ceremony whose winners and images did not change is drawn once, not at every run."""
+    shown = tiles[:MOST_TILES]
+    if not shown:
+        return None
+    kept = kept_sheet(image_dir, shown, len(shown))
+    try:
+        return stored_file(str(kept)).read_bytes(), len(shown)
+    except OSError:
+        pass
+    drawn = draw_sheet(tiles)
+    if drawn is not None:
+        sheet, count = drawn
+        # Not kept, it is drawn again by the next run; the image check names what the image
+        # store cannot take.
+        with contextlib.suppress(WriteFailed):
+            write_file(kept_sheet(image_dir, shown, count), sheet, image_dir)
+    return drawn
+
+
+def kept_sheet(image_dir: UPath, tiles: list[Tile], drawn: int) -> UPath:
+    """Where the sheet of these tiles, `drawn` of them readable, is kept."""
+    digest = hashlib.sha256(
+        json.dumps(
+            [SHEET_LAYOUT, [[Path(t.thumbnail_path).name, t.caption] for t in tiles]]
+        ).encode()
+    ).hexdigest()
+    return image_dir / SHEETS_DIR / digest[:2] / f"{digest}-{drawn}.jpg"
+
+
+def draw_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
     drawn: list[tuple[Image.Image, str]] = []
     for tile in tiles:
         if len(drawn) == MOST_TILES:
             break
         try:
-            with store_path(tile.thumbnail_path).open("rb") as handle:
+            with stored_file(tile.thumbnail_path).open("rb") as handle:
                 picture = Image.open(handle)
                 picture.load()
         except (OSError, Image.DecompressionBombError):
@@ -116,6 +174,7 @@ def contact_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
     return buffer.getvalue(), len(drawn)
 
 
+@functools.cache
 def caption_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """DejaVu Sans where the system has it (it draws names in every Latin script, `Göransson`
     included), else Pillow's own font, which draws ASCII only."""

@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
-from sqlalchemy import ColumnElement, Engine, case, select
+from sqlalchemy import ColumnElement, Engine, bindparam, case, select
 from upath import UPath
 
 from festival_assets.common.http import RetryPolicy, StoppableAdapter, stop_requests
 from festival_assets.common.progress import Progress
-from festival_assets.common.stores import store_path
+from festival_assets.common.stores import stored_file
 from festival_assets.common.workers import first_completed
 from festival_assets.db.entities import ENTITY_KINDS, ImageTask
 from festival_assets.db.models import images
@@ -118,17 +118,23 @@ class ImageCounts:
         }
 
 
+IMAGE_PATHS = {
+    kind.name: select(kind.table.c.id, kind.image_path).where(
+        kind.table.c.imdb_id.in_(bindparam("imdb_ids", expanding=True)),
+        kind.image_path.is_not(None),
+    )
+    for kind in ENTITY_KINDS
+}
+
+
 def wanted_images(engine: Engine, imdb_ids: Mapping[str, Iterable[str]]) -> list[ImageTask]:
     """The images that TMDb lists for these entities, by entity kind name."""
     tasks = []
     with engine.connect() as connection:
         for kind in ENTITY_KINDS:
-            table = kind.table
             for chunk in in_chunks(sorted(set(imdb_ids.get(kind.name, ())))):
-                query = select(table.c.id, kind.image_path).where(
-                    table.c.imdb_id.in_(chunk), kind.image_path.is_not(None)
-                )
-                for owner_id, file_path in connection.execute(query):
+                found = connection.execute(IMAGE_PATHS[kind.name], {"imdb_ids": chunk}).all()
+                for owner_id, file_path in found:
                     tasks.append(ImageTask(kind.noun, owner_id, kind.image_kind, file_path))
     return tasks
 
@@ -184,8 +190,8 @@ def stored_files_look_intact(row: Mapping[str, Any]) -> bool:
     was stored, and so is the thumbnail. A file modified since it was fetched is hashed too,
     which catches a file rewritten in place; the asset check hashes every file."""
     try:
-        stat = store_path(row["path"] or "").stat()
-        thumbnail_there = store_path(row["thumbnail_path"] or "").is_file()
+        stat = stored_file(row["path"] or "").stat()
+        thumbnail_there = stored_file(row["thumbnail_path"] or "").is_file()
     except OSError:
         return False
     if stat.st_size != row["bytes"] or not thumbnail_there:
@@ -227,13 +233,17 @@ CHECKED = [
 ]
 
 
+IMAGE_ROWS = select(*(images.c[name] for name in CHECKED)).where(
+    images.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def image_rows(engine: Engine, image_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
     """What the `images` rows of these ids say about their files, by id."""
     rows: dict[uuid.UUID, dict[str, Any]] = {}
-    columns = [images.c[name] for name in CHECKED]
     with engine.connect() as connection:
         for chunk in in_chunks(image_ids):
-            for row in connection.execute(select(*columns).where(images.c.id.in_(chunk))):
+            for row in connection.execute(IMAGE_ROWS, {"ids": chunk}).all():
                 rows[row[0]] = dict(zip(CHECKED, row, strict=True))
     return rows
 
@@ -509,11 +519,11 @@ def row_problems(row: Mapping[str, Any]) -> list[str]:
     if row["status"] != "stored":
         return []
     problems = []
-    path = store_path(row["path"])
+    path = stored_file(row["path"])
     if not path.is_file():
         problems.append(f"{row['source_url']}: {path} is missing")
     elif not file_matches(row["path"], row["sha256"]):
         problems.append(f"{row['source_url']}: {path} does not match its sha256")
-    if not store_path(row["thumbnail_path"] or "").is_file():
+    if not stored_file(row["thumbnail_path"] or "").is_file():
         problems.append(f"{row['source_url']}: the thumbnail is missing")
     return problems

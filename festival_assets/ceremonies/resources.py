@@ -3,9 +3,10 @@ it."""
 
 from __future__ import annotations
 
-import functools
 import os
 import pickle
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from dagster import (
@@ -28,7 +29,7 @@ from festival_assets.ceremonies.sources.model import (
     UnreadableCeremony,
 )
 from festival_assets.common.settings import festival_home
-from festival_assets.common.stores import store_path, write_whole
+from festival_assets.common.stores import is_local, store_path, write_whole
 
 
 class CeremonySources(ConfigurableResource):
@@ -135,8 +136,11 @@ class CeremonyIOManager(ConfigurableIOManager):
     def handle_output(self, context: OutputContext, obj: ParsedCeremonies) -> None:
         folder = self.run_folder(context.run_id)
         for partition_key, value in obj.items():
-            content = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            write_whole(folder / f"{partition_key}.pickle", content)
+            path = folder / f"{partition_key}.pickle"
+            write_whole(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            if is_local(folder):
+                # The next step of the run, in this process, takes it from here.
+                HANDED_OVER.keep(version_of(path), value)
 
     def load_input(self, context: InputContext) -> ParsedCeremonies:
         produced_by = producing_run(context)
@@ -177,17 +181,54 @@ def last_run_materializing(context: InputContext, partition_key: str) -> str | N
     return records[0].run_id if records else None
 
 
+# A file of the hand-over as it is now: its location, and its modification time (or ETag) and
+# size.
+FileVersion = tuple[str, str, int]
+
+
+def version_of(path: UPath) -> FileVersion:
+    """Raises FileNotFoundError when there is no such file."""
+    info = path.fs.info(path.path)
+    version = info.get("mtime") or info.get("LastModified") or info.get("ETag")
+    return str(path), str(version), int(info.get("size") or 0)
+
+
+class HandedOver:
+    """The ceremonies a process wrote to the hand-over or read from it, by file version: the
+    steps of a run share one process (the in-process executor) and hand the same ceremonies on
+    one after the other, so each is unpickled once, or never when this process wrote it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[FileVersion, Ceremony | UnreadableCeremony] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, version: FileVersion, value: Ceremony | UnreadableCeremony) -> None:
+        with self._lock:
+            self._kept[version] = value
+            self._kept.move_to_end(version)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def get(self, version: FileVersion) -> Ceremony | UnreadableCeremony | None:
+        with self._lock:
+            value = self._kept.get(version)
+            if value is not None:
+                self._kept.move_to_end(version)
+            return value
+
+
+HANDED_OVER = HandedOver(size=1024)
+
+
 def load(path: UPath) -> Ceremony | UnreadableCeremony | None:
     """The ceremony handed over at `path`; None when there is none."""
     try:
-        info = path.fs.info(path.path)
+        version = version_of(path)
     except FileNotFoundError:
         return None
-    version = info.get("mtime") or info.get("LastModified") or info.get("ETag")
-    return load_pickle(str(path), str(version), int(info.get("size") or 0))
-
-
-# The steps of a run share one process and load the same ceremonies one after the other.
-@functools.lru_cache(maxsize=1024)
-def load_pickle(location: str, version: str, size: int) -> Ceremony | UnreadableCeremony:
-    return pickle.loads(store_path(location).read_bytes())
+    value = HANDED_OVER.get(version)
+    if value is None:
+        value = pickle.loads(path.read_bytes())
+        HANDED_OVER.keep(version, value)
+    return value

@@ -91,7 +91,7 @@ class SourceCatalog:
             )
             issue = f"{file.problem}{remedy}; the Academy Awards are left out"
             return OscarsDataset({}, (SourceIssue("oscars.csv", issue),))
-        dataset = load_dataset(file.path)
+        dataset = load_dataset(file.path, cache_dir=self.locations.cache_dir)
         return OscarsDataset(
             {key: replace(c, source=file.version) for key, c in dataset.ceremonies.items()},
             dataset.issues,

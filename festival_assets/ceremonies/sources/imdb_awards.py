@@ -124,7 +124,7 @@ def load_award_events(
             named.append(replace(event, name=event.name or event.slug))
             continue
         files[event.slug] = file
-        parsed = load_event_file(file.readable_path(), event)
+        parsed = load_event_file(file.readable_path(), event, cache_dir=cache_dir)
         named.append(replace(event, name=parsed.festival.name))
         ceremonies.update(
             (ceremony.partition_key, replace(ceremony, source=file.version))
@@ -213,8 +213,8 @@ def event_file(
 
 def followed_event(event: AwardEvent, base_url: str, cache_dir: Path) -> FollowedFile:
     def guard(new: Path, old: Path | None) -> str | None:
-        fresh = load_event_file(new, event)
-        last = load_event_file(old, event) if old is not None else None
+        fresh = load_event_file(new, event, cache_dir=cache_dir)
+        last = load_event_file(old, event, cache_dir=cache_dir) if old is not None else None
         return why_version_not_whole(
             {c.partition_key: c for c in fresh.ceremonies},
             fresh.issues,

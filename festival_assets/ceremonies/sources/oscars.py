@@ -5,6 +5,7 @@ branch unless `FESTIVAL_OSCARS_CSV_URL` names another), its last good copy cache
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -103,19 +104,19 @@ def local_csv(local_path: str) -> Path:
 
 
 def followed_csv(url: str, cache_dir: Path) -> FollowedFile:
-    return FollowedFile(url, cache_dir, guard=guard_new_version)
+    return FollowedFile(url, cache_dir, guard=functools.partial(guard_new_version, cache_dir))
 
 
-def guard_new_version(new: Path, old: Path | None) -> str | None:
+def guard_new_version(cache_dir: Path, new: Path, old: Path | None) -> str | None:
     """Why a new version of the dataset may not replace the last good copy (see
     `why_version_not_whole`); a file that does not end with a line break was cut."""
     if not new.read_bytes().endswith(b"\n"):
         return "it does not end with a line break"
     try:
-        fresh = load_dataset(new)
+        fresh = load_dataset(new, cache_dir=cache_dir)
     except SourceError as error:
         return str(error)
-    last = load_dataset(old) if old is not None else None
+    last = load_dataset(old, cache_dir=cache_dir) if old is not None else None
     return why_version_not_whole(
         fresh.ceremonies,
         fresh.issues,

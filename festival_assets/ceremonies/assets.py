@@ -46,7 +46,7 @@ from festival_assets.ceremonies.writes import (
     CeremonyWrite,
     InferredLinks,
     NominationsWrite,
-    ceremony_is_stored,
+    ceremonies_stored,
     inferred_links,
     stored_nominations,
     why_not_whole,
@@ -123,14 +123,19 @@ def ceremony(
             allow_retries=False,
         )
     engine = database.engine()
+    with engine.connect() as connection:
+        in_sync = ceremonies_stored(connection, ceremonies)
     per_ceremony = {}
     malformed = []
     for source in ceremonies:
-        with engine.connect() as connection:
-            in_sync = ceremony_is_stored(connection, source)
-            stored = 0 if in_sync else stored_nominations(connection, source)
+        stored = 0
+        if source.partition_key not in in_sync:
+            with engine.connect() as connection:
+                stored = stored_nominations(connection, source)
         # A source that is not whole changes nothing stored: not even the ceremony's row.
-        if in_sync or (stored and why_not_whole(source, stored) is not None):
+        if source.partition_key in in_sync or (
+            stored and why_not_whole(source, stored) is not None
+        ):
             unchanged = UpsertCounts(unchanged=1)
             written = CeremonyWrite(
                 unchanged, unchanged, UpsertCounts(unchanged=len(source.categories))
@@ -270,15 +275,10 @@ def nominations(
             context.log.error(f"{source.partition_key}: {kept_because}")
         status, summary = ceremony_status(source, stored)
         summaries.append(summary)
-        context.add_asset_metadata(
-            {
-                "ceremony": source.partition_key,
-                "summary": MetadataValue.md(summary),
-                "nominations_table": nominations_table(nomination_lines(source, stored, inferred)),
-            },
-            partition_key=source.partition_key,
-        )
         per_ceremony[source.partition_key] = {
+            "ceremony": source.partition_key,
+            "summary": MetadataValue.md(summary),
+            "nominations_table": nominations_table(nomination_lines(source, stored, inferred)),
             "nominations": len(source.nominations),
             **(
                 written.nominations if written else UpsertCounts(unchanged=len(source.nominations))

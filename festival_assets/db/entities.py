@@ -52,9 +52,14 @@ class ImageTask:
     kind: str
     file_path: str
 
-    @functools.cached_property
+    @property
     def image_id(self) -> uuid.UUID:
-        return natural_id("image", self.owner_type, str(self.owner_id), self.kind)
+        return image_id(self.owner_type, self.owner_id, self.kind)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def image_id(owner_type: str, owner_id: uuid.UUID, kind: str) -> uuid.UUID:
+    return natural_id("image", owner_type, str(owner_id), kind)
 
 
 PEOPLE = EntityKind(

@@ -22,7 +22,7 @@ and changes only how it gets there:
 - a check's evaluation in one transaction per shard, its event serialized once, and a planned
   check's event serialized once for all its partitions;
 - the partition keys of a dynamic partitions definition read again only when the index has
-  changed since they were read (`PRAGMA data_version`).
+  changed since they were read (`PRAGMA data_version` on a connection that only asks that).
 
 An instance written through it is read by Dagster's own classes, and the other way round. The
 watchers of a run's events (the UI's live log of a run) look at the run's WAL file as well as
@@ -32,6 +32,8 @@ its database, since a connection held open writes to the WAL.
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -95,7 +97,6 @@ INSERT_EVENT = SqlEventLogStorageTable.insert()
 INSERT_EVENTS_RETURNING_IDS = SqlEventLogStorageTable.insert().returning(
     SqlEventLogStorageTable.c.id, sort_by_parameter_order=True
 )
-DATA_VERSION = db.text("PRAGMA data_version")
 
 
 def synchronous_normal(dbapi_connection: Any, _record: Any) -> None:
@@ -112,6 +113,9 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
         self._tables_present: set[str] = set()
         # Per partitions definition: (the index's state when read, its keys, the same as a set).
         self._partition_keys: dict[str, tuple[tuple[object, int], list[str], set[str]]] = {}
+        # The connection that tells whether the index changed: (process, connection, identity).
+        self._probe: tuple[int, sqlite3.Connection, object] | None = None
+        self._probe_lock = threading.Lock()
         os.environ.setdefault(BATCH_SIZE_SETTING, str(EVENT_BATCH_SIZE))
         super().__init__(base_dir, inst_data)
 
@@ -281,11 +285,16 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
     # Dynamic partitions
 
     def _index_state(self) -> tuple[object, int]:
-        """Changes whenever another connection commits to the index; `_partition_keys` are
-        dropped on this storage's own changes to them."""
-        with self.index_connection() as connection:
-            info = connection.connection.info
-            return info.setdefault("identity", object()), connection.execute(DATA_VERSION).one()[0]
+        """Changes whenever a connection commits to the index, this storage's own included:
+        asked of a connection of its own, which never writes (`PRAGMA data_version`)."""
+        with self._probe_lock:
+            if self._probe is None or self._probe[0] != os.getpid():
+                connection = sqlite3.connect(
+                    self.path_for_shard(INDEX_SHARD_NAME), check_same_thread=False
+                )
+                self._probe = (os.getpid(), connection, object())
+            _, connection, identity = self._probe
+            return identity, connection.execute("PRAGMA data_version").fetchone()[0]
 
     def _keys(self, partitions_def_name: str) -> tuple[list[str], set[str]]:
         state = self._index_state()
@@ -302,21 +311,10 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
     def has_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> bool:
         return partition_key in self._keys(partitions_def_name)[1]
 
-    def add_dynamic_partitions(
-        self, partitions_def_name: str, partition_keys: Sequence[str]
-    ) -> None:
-        self._partition_keys.pop(partitions_def_name, None)
-        super().add_dynamic_partitions(partitions_def_name, partition_keys)
-
-    def delete_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> None:
-        self._partition_keys.pop(partitions_def_name, None)
-        super().delete_dynamic_partition(partitions_def_name, partition_key)
-
     # Files
 
     def wipe(self) -> None:
         self._close_engines()
-        self._partition_keys.clear()
         super().wipe()
 
     def watch(self, run_id: str, cursor: str | None, callback: EventHandlerFn) -> None:
@@ -334,6 +332,10 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
     def dispose(self) -> None:
         super().dispose()
         self._close_engines()
+        with self._probe_lock:
+            if self._probe is not None and self._probe[0] == os.getpid():
+                self._probe[1].close()
+            self._probe = None
 
 
 def is_partition_check_evaluation_of_a_run(event: EventLogEntry) -> bool:

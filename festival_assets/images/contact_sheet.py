@@ -21,7 +21,7 @@ from upath import UPath
 
 from festival_assets.ceremonies.sources.model import Ceremony
 from festival_assets.ceremonies.summary import stored_names
-from festival_assets.common.stores import stored_file
+from festival_assets.common.stores import read_stored_file, stored_file
 from festival_assets.db.entities import MOVIES, PEOPLE
 from festival_assets.db.models import images
 from festival_assets.db.upsert import in_chunks
@@ -114,7 +114,7 @@ def contact_sheet(tiles: list[Tile], image_dir: UPath) -> tuple[bytes, int] | No
         return None
     kept = kept_sheet(image_dir, shown, len(shown))
     try:
-        return stored_file(str(kept)).read_bytes(), len(shown)
+        return read_stored_file(str(kept)), len(shown)
     except OSError:
         pass
     drawn = draw_sheet(tiles)

@@ -31,7 +31,7 @@ from festival_assets.common.http import (
     read_bounded,
     tries,
 )
-from festival_assets.common.stores import is_local, new_file, stored_file, write_whole
+from festival_assets.common.stores import is_local, new_file, read_stored_file, write_whole
 
 # A truncated file must be an error, never a half-decoded picture.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -306,8 +306,7 @@ def file_matches(path: str | None, sha256: str | None) -> bool:
     try:
         # Read whole (an image is at most a few MB): `hashlib.file_digest` allocates a buffer of
         # 256 KiB for each file, which costs more than hashing a thumbnail.
-        with stored_file(path).open("rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest() == sha256
+        return hashlib.sha256(read_stored_file(path)).hexdigest() == sha256
     except OSError:
         return False
 

@@ -17,7 +17,7 @@ from upath import UPath
 
 from festival_assets.common.http import RetryPolicy, StoppableAdapter, stop_requests
 from festival_assets.common.progress import Progress
-from festival_assets.common.stores import stored_file
+from festival_assets.common.stores import is_stored_file, stat_stored_file
 from festival_assets.common.workers import first_completed
 from festival_assets.db.entities import ENTITY_KINDS, ImageTask
 from festival_assets.db.models import images
@@ -189,9 +189,11 @@ def stored_files_look_intact(row: Mapping[str, Any]) -> bool:
     """A check cheap enough for every image of every run: the file is there with the size that
     was stored, and so is the thumbnail. A file modified since it was fetched is hashed too,
     which catches a file rewritten in place; the asset check hashes every file."""
+    if not row["path"] or not row["thumbnail_path"]:
+        return False
     try:
-        stat = stored_file(row["path"] or "").stat()
-        thumbnail_there = stored_file(row["thumbnail_path"] or "").is_file()
+        stat = stat_stored_file(row["path"])
+        thumbnail_there = is_stored_file(row["thumbnail_path"])
     except OSError:
         return False
     if stat.st_size != row["bytes"] or not thumbnail_there:
@@ -519,11 +521,11 @@ def row_problems(row: Mapping[str, Any]) -> list[str]:
     if row["status"] != "stored":
         return []
     problems = []
-    path = stored_file(row["path"])
-    if not path.is_file():
+    path = row["path"]
+    if not path or not is_stored_file(path):
         problems.append(f"{row['source_url']}: {path} is missing")
-    elif not file_matches(row["path"], row["sha256"]):
+    elif not file_matches(path, row["sha256"]):
         problems.append(f"{row['source_url']}: {path} does not match its sha256")
-    if not stored_file(row["thumbnail_path"] or "").is_file():
+    if not row["thumbnail_path"] or not is_stored_file(row["thumbnail_path"]):
         problems.append(f"{row['source_url']}: the thumbnail is missing")
     return problems

@@ -2,7 +2,8 @@
 SQLite event log stores, in files either of them reads: the same runs over a range of
 partitions, with per-partition metadata and check evaluations, a failing check and a failed
 run, read back through Dagster's APIs from an instance of each; a run's events seen live by a
-watcher in another process; partition keys changed by another instance seen at once."""
+watcher in another process; partition keys changed by another instance seen at once; the
+materializations of a run over several partitions each in a millisecond of its own."""
 
 import shutil
 import subprocess
@@ -20,8 +21,11 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetMaterialization,
     AssetRecordsFilter,
     BackfillPolicy,
+    DagsterEvent,
+    DagsterEventType,
     DagsterInstance,
     DynamicPartitionsDefinition,
     MaterializeResult,
@@ -29,6 +33,8 @@ from dagster import (
     materialize,
     multi_asset_check,
 )
+from dagster._core.events import StepMaterializationData
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG,
     ASSET_PARTITION_RANGE_START_TAG,
@@ -298,3 +304,57 @@ def test_partition_keys_changed_by_another_instance_are_seen_at_once(tmp_path: P
         assert not instance.has_dynamic_partition(ITEMS.name, KEYS[0])
         instance.delete_dynamic_partition(ITEMS.name, KEYS[1])
         assert instance.get_dynamic_partitions(ITEMS.name) == KEYS[2:]
+
+
+def materialization(run_id: str, asset: str, partition: str, timestamp: float) -> EventLogEntry:
+    return EventLogEntry(
+        error_info=None,
+        level=20,
+        user_message="",
+        run_id=run_id,
+        timestamp=timestamp,
+        step_key=asset,
+        job_name="range",
+        dagster_event=DagsterEvent(
+            event_type_value=DagsterEventType.ASSET_MATERIALIZATION.value,
+            job_name="range",
+            event_specific_data=StepMaterializationData(AssetMaterialization(asset, partition=partition)),
+        ),
+    )
+
+
+def test_each_ceremony_of_a_run_is_materialized_in_a_millisecond_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """Dagster's UI lists an asset's events as one per run and millisecond (as its GraphQL
+    gives them, `int(timestamp * 1000)`): the materializations of a step over several
+    partitions, written within a millisecond, are stored a millisecond apart."""
+    same_moment = 1_800_000_000.0004
+    with project_instance(tmp_path / "home") as instance:
+        storage = instance.event_log_storage
+        storage.store_event_batch(
+            [
+                materialization("first", asset, key, same_moment)
+                for asset in ("upstream", "downstream")
+                for key in KEYS
+            ]
+        )
+        storage.store_event(materialization("first", "upstream", "item-e", same_moment))
+        storage.store_event(materialization("second", "upstream", "item-a", same_moment))
+        listed = {
+            asset: [
+                (record.run_id, record.partition_key, int(record.timestamp * 1000))
+                for record in instance.fetch_materializations(
+                    AssetRecordsFilter(asset_key=AssetKey(asset)), limit=100, ascending=True
+                ).records
+            ]
+            for asset in ("upstream", "downstream")
+        }
+    moment = int(same_moment * 1000)
+    assert listed == {
+        "upstream": [
+            *(("first", key, moment + place) for place, key in enumerate([*KEYS, "item-e"])),
+            ("second", "item-a", moment),
+        ],
+        "downstream": [("first", key, moment + place) for place, key in enumerate(KEYS)],
+    }

@@ -24,6 +24,11 @@ and changes only how it gets there:
 - the partition keys of a dynamic partitions definition read again only when the index has
   changed since they were read (`PRAGMA data_version` on a connection that only asks that).
 
+Written that fast, the materializations of one step over many ceremonies fall within the same
+millisecond, and Dagster's UI lists an asset's events as one per run and millisecond: it would
+show one ceremony of the run where there are several. An asset event of a run that falls in the
+millisecond of the run's previous event of that asset and kind is stored a millisecond after it.
+
 An instance written through it is read by Dagster's own classes, and the other way round. The
 watchers of a run's events (the UI's live log of a run) look at the run's WAL file as well as
 its database, since a connection held open writes to the WAL.
@@ -31,6 +36,7 @@ its database, since a connection held open writes to the WAL.
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import threading
@@ -116,6 +122,9 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
         # The connection that tells whether the index changed: (process, connection, identity).
         self._probe: tuple[int, sqlite3.Connection, object] | None = None
         self._probe_lock = threading.Lock()
+        # Of the run whose events were stored last: the millisecond of its latest event per
+        # asset and kind of event.
+        self._last_milliseconds: tuple[str, dict[tuple[object, DagsterEventType], int]] = ("", {})
         os.environ.setdefault(BATCH_SIZE_SETTING, str(EVENT_BATCH_SIZE))
         super().__init__(base_dir, inst_data)
 
@@ -178,7 +187,27 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
 
     # Writes
 
+    def in_a_millisecond_of_its_own(self, event: EventLogEntry) -> EventLogEntry:
+        """The event, a millisecond after the previous event of its run, asset and kind when it
+        falls in the same millisecond (see the module's documentation)."""
+        if event.dagster_event_type not in ASSET_EVENTS:
+            return event
+        run_id, latest = self._last_milliseconds
+        if run_id != event.run_id:
+            latest = {}
+            self._last_milliseconds = (event.run_id, latest)
+        key = (event.get_dagster_event().asset_key, event.dagster_event_type)
+        millisecond = math.floor(event.timestamp * 1000)
+        previous = latest.get(key)
+        if previous is not None and millisecond <= previous:
+            millisecond = previous + 1
+            # Halfway into the millisecond, so that rounding keeps it there.
+            event = event._replace(timestamp=(millisecond + 0.5) / 1000)
+        latest[key] = millisecond
+        return event
+
     def store_event(self, event: EventLogEntry) -> None:
+        event = self.in_a_millisecond_of_its_own(event)
         if not is_partition_check_evaluation_of_a_run(event):
             super().store_event(event)
             return
@@ -220,7 +249,11 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
         """The events Dagster hands over as a batch (asset events and planned checks, see
         `BATCH_WRITABLE_EVENTS`): stored as `store_event` stores each, in one transaction per
         shard."""
-        events = [e for e in events if not e.get_dagster_event().is_asset_failed_to_materialize]
+        events = [
+            self.in_a_millisecond_of_its_own(event)
+            for event in events
+            if not event.get_dagster_event().is_asset_failed_to_materialize
+        ]
         if not events:
             return
         rows = [self._event_to_row(event) for event in events]

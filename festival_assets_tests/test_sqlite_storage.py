@@ -318,7 +318,9 @@ def materialization(run_id: str, asset: str, partition: str, timestamp: float) -
         dagster_event=DagsterEvent(
             event_type_value=DagsterEventType.ASSET_MATERIALIZATION.value,
             job_name="range",
-            event_specific_data=StepMaterializationData(AssetMaterialization(asset, partition=partition)),
+            event_specific_data=StepMaterializationData(
+                AssetMaterialization(asset, partition=partition)
+            ),
         ),
     )
 

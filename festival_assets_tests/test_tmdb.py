@@ -2,6 +2,7 @@
 
 import csv
 import re
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from festival_assets.ceremonies.resources import CeremonySources
-from festival_assets.common.http import RetryPolicy
+from festival_assets.common.http import RequestsStopped, RetryPolicy
 from festival_assets.db.engine import engine_for
 from festival_assets.db.entities import MOVIES, write_entities
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
@@ -245,15 +246,91 @@ def test_the_cdn_error_page_is_named_as_such(small_server: LocalTMDbServer) -> N
     assert "not a TMDb answer" in (lookup.error or "")
 
 
+class CountingLimiter(RateLimiter):
+    """A rate limiter that counts the turns it gives and the 429s it is told of."""
+
+    def __init__(self, per_second: float) -> None:
+        super().__init__(per_second)
+        self.turns = 0
+        self.told = 0
+
+    def acquire(self) -> None:
+        super().acquire()
+        self.turns += 1
+
+    def rate_limited(self) -> None:
+        super().rate_limited()
+        self.told += 1
+
+
 @pytest.mark.parametrize("retry_after", [0, 1])
 def test_429_waits_as_asked_and_at_least_a_second(retry_after: int) -> None:
     catalog = Catalog(people={"nm0000001": {"name": "Fred Astaire"}})
     with LocalTMDbServer(catalog=catalog, retry_after=retry_after) as server:
         server.inject(r"^/3/find/", "429")
+        limiter = CountingLimiter(1000)
+        client = TMDbClient(
+            server.api_url, Credentials(api_key=server.api_key), limiter, retry=FAST_RETRY
+        )
         started = time.monotonic()
-        assert client_for(server).lookup_person("nm0000001").status == "enriched"
+        assert client.lookup_person("nm0000001").status == "enriched"
         assert time.monotonic() - started >= 1.0
         assert server.counts.rate_limited == 1
+        # /find, /find again after the 429, /person: the request sent again took a turn of
+        # the limiter too, which was told of the 429.
+        assert (limiter.turns, limiter.told, server.counts.api) == (3, 1, 3)
+
+
+def test_a_stop_ends_the_wait_that_a_429_asked_for() -> None:
+    catalog = Catalog(people={"nm0000001": {"name": "Fred Astaire"}})
+    with LocalTMDbServer(catalog=catalog, retry_after=60) as server:
+        server.inject(r"^/3/find/", "429")
+        client = client_for(server)
+        outcome: list[object] = []
+        worker = threading.Thread(
+            target=lambda: outcome.append(lookup_or_error(client, "nm0000001"))
+        )
+        worker.start()
+        deadline = time.monotonic() + 30
+        while server.counts.rate_limited == 0:
+            assert time.monotonic() < deadline, "the request never reached the server"
+            time.sleep(0.01)
+        stopped_at = time.monotonic()
+        client.stop()
+        worker.join(timeout=30)
+        assert not worker.is_alive()
+        assert time.monotonic() - stopped_at < 5
+        assert server.counts.api == 1
+        [stopped] = outcome
+        assert isinstance(stopped, RequestsStopped), stopped
+
+
+def lookup_or_error(client: TMDbClient, imdb_id: str) -> object:
+    try:
+        return client.lookup_person(imdb_id)
+    except Exception as error:  # what the worker met, asserted by the caller
+        return error
+
+
+def test_429s_space_the_requests_further_apart_for_a_while() -> None:
+    limiter = RateLimiter(40)
+    spacing = limiter.interval
+    for _ in range(3):
+        limiter.rate_limited()
+    slowed = limiter.interval
+    assert slowed > spacing * 1.2
+    started = time.monotonic()
+    for _ in range(20):
+        limiter.acquire()
+    assert time.monotonic() - started >= 19 * spacing
+    # Each request let go brings the spacing back a little.
+    assert spacing < limiter.interval < slowed
+
+    flooded = RateLimiter(40)
+    for _ in range(1000):
+        flooded.rate_limited()
+    # However many 429s, never slower than half the rate.
+    assert flooded.interval <= 2 * flooded.base_interval + 1e-9
 
 
 def test_the_rate_limiter_keeps_every_one_second_window_under_the_limit() -> None:

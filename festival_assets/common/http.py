@@ -32,6 +32,14 @@ class AtLeastASecondRetry(Retry):
         return max(1.0, super().parse_retry_after(retry_after))
 
 
+class RetryButRateLimits(AtLeastASecondRetry):
+    """`AtLeastASecondRetry`, leaving a 429 to the caller: with a Retry-After, urllib3 sends a
+    request again after a 429 whatever `status_forcelist` says, past the caller's rate limiter,
+    whose pause for every thread is what a 429 asks for."""
+
+    RETRY_AFTER_STATUS_CODES = Retry.RETRY_AFTER_STATUS_CODES - {429}
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Retries of a request after a 5xx, a timeout or a lost connection, with exponential
@@ -43,9 +51,13 @@ class RetryPolicy:
     max_rate_limited: int = 20
 
     def urllib3_retry(
-        self, status_forcelist: frozenset[int] = SERVER_ERRORS
+        self,
+        status_forcelist: frozenset[int] = SERVER_ERRORS,
+        *,
+        rate_limited_by_caller: bool = False,
     ) -> AtLeastASecondRetry:
-        return AtLeastASecondRetry(
+        retry = RetryButRateLimits if rate_limited_by_caller else AtLeastASecondRetry
+        return retry(
             total=self.max_retries,
             allowed_methods=frozenset({"GET"}),
             status_forcelist=status_forcelist,

@@ -36,6 +36,7 @@ from festival_assets.db.entities import (
     write_entities,
 )
 from festival_assets.db.resources import FestivalDatabase, refusals_fail_at_once
+from festival_assets.db.upsert import UpsertCounts
 from festival_assets.tmdb.client import (
     Lookup,
     TMDbAuthError,
@@ -122,10 +123,15 @@ def people_and_movies(
             of_ceremony = source.named_ids(kind.name)
             per_ceremony[kind.name][source.partition_key] = {kind.name: len(of_ceremony)}
             merge_names(names[kind.name], of_ceremony)
-    # Once per run, whatever the number of ceremonies that name the same person or movie.
-    run_ceremonies = ", ".join(source.partition_key for source in ceremony.readable())
-    with refusals_fail_at_once(run_ceremonies), engine.begin() as connection:
-        rows = {kind.name: write_entities(connection, kind, names[kind.name]) for kind in selected}
+    rows: dict[str, UpsertCounts] = {}
+
+    def write_rows() -> None:
+        # Once per run, whatever the number of ceremonies that name the same person or movie.
+        run_ceremonies = ", ".join(source.partition_key for source in ceremony.readable())
+        with refusals_fail_at_once(run_ceremonies), engine.begin() as connection:
+            for kind in selected:
+                rows[kind.name] = write_entities(connection, kind, names[kind.name])
+
     wanted = {name: set(ids) for name, ids in names.items()}
     television = {
         imdb_id for source in ceremony.readable() for imdb_id in source.television_title_ids
@@ -155,6 +161,7 @@ def people_and_movies(
                     television=television,
                     log=context.log.info,
                     written=lambda kind, lookups: download(image_tasks(kind, lookups)),
+                    write_rows=write_rows,
                 )
                 if PEOPLE in selected and directing and client.unavailable is None:
                     directors = enrich_directors(
@@ -179,6 +186,7 @@ def people_and_movies(
                 "keep what they had and are looked up by the next run."
             )
     else:
+        write_rows()
         context.log.warning(f"TMDb enrichment skipped: {skipped}")
 
     with engine.connect() as connection:

@@ -1,7 +1,7 @@
 """A TMDb API v3 client: one pooled session, a shared rate limiter, retries for what is worth
-retrying (urllib3's `Retry` on the mounted adapter; a 429 pauses the shared limiter instead),
-a judgement that TMDb is unavailable that stops every worker thread, and no credential in any
-message it produces."""
+retrying (urllib3's `Retry` on the mounted adapter; a 429 is sent again after its Retry-After,
+in the limiter's turn), a judgement that TMDb is unavailable that stops every worker thread, and
+no credential in any message it produces."""
 
 from __future__ import annotations
 
@@ -200,7 +200,9 @@ class TMDbClient:
         self.retry = retry or RetryPolicy()
         self.session = requests.Session()
         adapter = StoppableAdapter(
-            pool_connections=1, pool_maxsize=pool_size, max_retries=self.retry.urllib3_retry()
+            pool_connections=1,
+            pool_maxsize=pool_size,
+            max_retries=self.retry.urllib3_retry(rate_limited_by_caller=True),
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -208,6 +210,7 @@ class TMDbClient:
         if credentials.read_access_token and not credentials.api_key:
             self.session.headers["Authorization"] = f"Bearer {credentials.read_access_token}"
         self._requests_made = 0
+        self._stopped = threading.Event()
         # Guards the counts below and lets worker threads wait for each other's outcomes.
         self._gate = threading.Condition()
         self._in_flight = 0
@@ -229,6 +232,7 @@ class TMDbClient:
 
     def stop(self) -> None:
         """End the requests in flight at once and refuse any other: the run is stopping."""
+        self._stopped.set()
         stop_requests(self.session)
 
     def close(self) -> None:
@@ -237,8 +241,9 @@ class TMDbClient:
             logging.getLogger(name).removeFilter(self._log_filter)
 
     def get(self, path: str, **params: str) -> dict[str, Any]:
-        """GET a JSON document, waiting for the rate limiter; a 429 pauses every thread for as
-        long as TMDb asks, then the request is sent again."""
+        """GET a JSON document, waiting for the rate limiter. After a 429 the request waits as
+        long as TMDb asks (at least a second) and is sent again, in the limiter's turn, while
+        the other worker threads go on, the limiter spacing them further apart for a while."""
         if self.credentials.api_key:
             params["api_key"] = self.credentials.api_key
         rate_limited = 0
@@ -254,7 +259,9 @@ class TMDbClient:
                     ) from None
             if response.status_code == 429 and rate_limited < self.retry.max_rate_limited:
                 rate_limited += 1
-                self.limiter.pause(retry_after(response))
+                self.limiter.rate_limited()
+                # A stop ends the wait at once; the adapter then refuses the request.
+                self._stopped.wait(retry_after(response))
                 continue
             if response.status_code == 401:
                 # Every other worker thread stops too, without another request.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, false, or_, select, update
+from sqlalchemy import Connection, Engine, and_, false, select, update
 
 from festival_assets.common.progress import Progress
 from festival_assets.common.workers import first_completed
@@ -105,37 +105,44 @@ def ids_to_look_up(
     refresh_after: timedelta,
     now: datetime,
 ) -> dict[str, bool]:
-    """The ids whose row has never been looked up, failed last time, or is older than
-    `refresh_after` (all of them when `force` is set), in id order, each with whether TMDb
-    filed it as TV when it was last looked up."""
+    """The ids without a row yet, or whose row has never been looked up, failed last time, or
+    is older than `refresh_after` (all of them when `force` is set), in id order, each with
+    whether TMDb filed it as TV when it was last looked up."""
     wanted = sorted(set(imdb_ids))
     table = kind.table
     media_type = table.c.get("tmdb_media_type")
     filed_as_tv = false() if media_type is None else media_type == "tv"
-    stale = or_(
-        table.c.tmdb_status.in_(RETRYABLE),
-        table.c.enriched_at.is_(None),
-        table.c.enriched_at < now - refresh_after,
+    fresh = and_(
+        table.c.tmdb_status.not_in(RETRYABLE),
+        table.c.enriched_at.is_not(None),
+        table.c.enriched_at >= now - refresh_after,
     )
-    found: dict[str, bool] = {}
+    stored: dict[str, tuple[bool, bool]] = {}
     with engine.connect() as connection:
         for chunk in in_chunks(wanted):
-            query = select(table.c.imdb_id, filed_as_tv).where(table.c.imdb_id.in_(chunk))
-            if not force:
-                query = query.where(stale)
-            found.update((imdb_id, bool(tv)) for imdb_id, tv in connection.execute(query))
-    if force:
-        return {imdb_id: found.get(imdb_id, False) for imdb_id in wanted}
-    return dict(sorted(found.items()))
+            query = select(table.c.imdb_id, filed_as_tv, fresh).where(table.c.imdb_id.in_(chunk))
+            stored.update(
+                (imdb_id, (bool(tv), bool(is_fresh)))
+                for imdb_id, tv, is_fresh in connection.execute(query)
+            )
+    return {
+        imdb_id: stored.get(imdb_id, (False, False))[0]
+        for imdb_id in wanted
+        if force or not stored.get(imdb_id, (False, False))[1]
+    }
 
 
 def look_up(
-    client: TMDbClient, tasks: list[LookupTask], concurrency: int
+    client: TMDbClient,
+    tasks: list[LookupTask],
+    concurrency: int,
+    started: Callable[[], None] = lambda: None,
 ) -> Iterator[tuple[LookupTask, Lookup]]:
-    """Run the lookups on `concurrency` worker threads, yielding results as they complete.
-    Each worker gets the client and the task as arguments. Refused credentials stop everything
-    with the error; an unavailable TMDb ends the results, and the client says why; a stop
-    before the last result ends the requests in flight."""
+    """Run the lookups on `concurrency` worker threads, yielding results as they complete;
+    `started` is called once the first requests are on their way, before the first result is
+    waited for. Each worker gets the client and the task as arguments. Refused credentials stop
+    everything with the error; an unavailable TMDb ends the results, and the client says why; a
+    stop before the last result ends the requests in flight."""
     remaining = iter(tasks)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="tmdb") as pool:
         running: dict[Future[Lookup], LookupTask] = {}
@@ -149,6 +156,7 @@ def look_up(
         try:
             for _ in range(concurrency * 2):
                 submit_next()
+            started()
             while running:
                 for future in first_completed(running):
                     task = running.pop(future)
@@ -211,10 +219,14 @@ def enrich(
     television: Collection[str] = frozenset(),
     log: Callable[[str], None] = lambda _: None,
     written: Callable[[EntityKind, list[Lookup]], None] = lambda _kind, _lookups: None,
+    write_rows: Callable[[], None] = lambda: None,
 ) -> dict[str, EnrichmentCounts]:
     """Look up every id of `wanted` that needs it, people and movies through one pool and one
     rate limiter, and write the results as they come, handing each written batch to
-    `written`. Titles in `television` (named in a television category by their source), and
+    `written`. `write_rows` makes sure a row exists for every id of `wanted`: it is called once
+    the first requests are on their way (a cold import of the whole catalog writes tens of
+    thousands of rows, which TMDb's rate limit need not wait for), before any result is
+    written. Titles in `television` (named in a television category by their source), and
     those TMDb filed as TV before, are looked up as TV first. Progress goes to `log` every few
     seconds. When TMDb is judged unavailable (`client.unavailable`), the lookups stop and the
     ids not looked up keep their rows as they are."""
@@ -245,7 +257,7 @@ def enrich(
         written(kind, batch)
 
     try:
-        for task, lookup in look_up(client, tasks, concurrency):
+        for task, lookup in look_up(client, tasks, concurrency, started=write_rows):
             kind = task.kind
             counts[kind.name].outcomes[lookup.status] += 1
             progress.advance(failed=lookup.status == "failed")

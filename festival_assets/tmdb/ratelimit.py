@@ -19,7 +19,7 @@ CATCH_UP = 0.5
 # brings the spacing back by RECOVERY, down to MARGIN's: a 429 now and then (one request that
 # reached TMDb too close to others) costs little, while TMDb saying 429 again and again slows
 # the lookups down, at most to SLOWEST of the rate.
-SLOWDOWN = 0.1
+SLOWDOWN = 0.02
 RECOVERY = 0.0005
 SLOWEST = 0.5
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckKey,
@@ -253,6 +254,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # writes from a process of its own
 def test_a_watcher_in_another_process_sees_events_as_they_are_written(tmp_path: Path) -> None:
     """The UI's live log of a run. The writer keeps its connection to the run's database open,
     so once the database is there its events go to the WAL file only, until SQLite checkpoints

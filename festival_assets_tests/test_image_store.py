@@ -12,9 +12,11 @@ import pytest
 from dagster import AssetCheckKey, AssetSelection, ExecuteInProcessResult
 from PIL import Image
 from sqlalchemy import text
+from upath import UPath
 
 from festival_assets.ceremonies.resources import CeremonySources
 from festival_assets.devtools.tmdb_server import Catalog, LocalTMDbServer
+from festival_assets.images.contact_sheet import Tile, contact_sheet
 from festival_assets.images.files import (
     InvalidImage,
     image_url,
@@ -264,3 +266,40 @@ def test_each_ceremony_of_a_range_run_has_its_own_image_counts_and_check(
     assert not evaluations["oscars-2024"].passed
     details = evaluations["oscars-2024"].metadata["details"].value
     assert f"{damaged}: {path} does not match its sha256" in details
+
+
+def thumbnails(folder: Path, count: int) -> list[Tile]:
+    folder.mkdir(parents=True, exist_ok=True)
+    tiles = []
+    for number in range(count):
+        path = folder / f"winner-{number}.jpg"
+        Image.new("RGB", (92, 138), (10 * number, 80, 160)).save(path, format="JPEG")
+        tiles.append(Tile(str(path), f"Winner {number}"))
+    return tiles
+
+
+def test_a_contact_sheet_is_drawn_once_and_read_back_while_its_winners_are_the_same(
+    tmp_path: Path,
+) -> None:
+    image_dir = UPath(tmp_path / "images")
+    tiles = thumbnails(tmp_path / "thumbnails", 3)
+    drawn = contact_sheet(tiles, image_dir)
+    assert drawn is not None and drawn[1] == 3
+    assert Image.open(io.BytesIO(drawn[0])).size == (3 * 92, 138 + 14)
+    [kept] = (tmp_path / "images" / "contact-sheets").rglob("*.jpg")
+    assert kept.read_bytes() == drawn[0]
+    # Read back, not drawn: the thumbnails are not opened again.
+    for tile in tiles:
+        Path(tile.thumbnail_path).unlink()
+    assert contact_sheet(tiles, image_dir) == drawn
+    # Other winners, another sheet.
+    assert contact_sheet(tiles[:2], image_dir) is None
+
+
+def test_a_sheet_missing_an_unreadable_thumbnail_is_not_kept(tmp_path: Path) -> None:
+    image_dir = UPath(tmp_path / "images")
+    tiles = thumbnails(tmp_path / "thumbnails", 3)
+    Path(tiles[1].thumbnail_path).write_bytes(b"not a picture")
+    drawn = contact_sheet(tiles, image_dir)
+    assert drawn is not None and drawn[1] == 2
+    assert not list((tmp_path / "images").rglob("*.jpg"))

@@ -35,7 +35,7 @@ class AtLeastASecondRetry(Retry):
 class RetryButRateLimits(AtLeastASecondRetry):
     """`AtLeastASecondRetry`, leaving a 429 to the caller: with a Retry-After, urllib3 sends a
     request again after a 429 whatever `status_forcelist` says, past the caller's rate limiter,
-    whose pause for every thread is what a 429 asks for."""
+    which is to send it again in its turn and space the other requests further apart."""
 
     RETRY_AFTER_STATUS_CODES = Retry.RETRY_AFTER_STATUS_CODES - {429}
 

@@ -1,5 +1,5 @@
 """Dagster's SQLite storage for the embedded default, with its event log's cost per event brought
-down to what SQLite needs (`storage:` in the project's `dagster.yaml`).
+down to what SQLite needs (`instance_class:` in the project's `dagster.yaml`).
 
 Dagster's `SqliteEventLogStorage` creates an engine, and so opens a connection, for each group
 of statements it runs: every event compiles its statements afresh and commits with an fsync,
@@ -332,11 +332,10 @@ class EmbeddedEventLogStorage(SqliteEventLogStorage):
     def _keys(self, partitions_def_name: str) -> tuple[list[str], set[str]]:
         state = self._index_state()
         known = self._partition_keys.get(partitions_def_name)
-        if known is not None and known[0] == state:
-            return known[1], known[2]
-        keys = list(super().get_dynamic_partitions(partitions_def_name))
-        self._partition_keys[partitions_def_name] = (state, keys, set(keys))
-        return keys, set(keys)
+        if known is None or known[0] != state:
+            keys = list(super().get_dynamic_partitions(partitions_def_name))
+            known = self._partition_keys[partitions_def_name] = (state, keys, set(keys))
+        return known[1], known[2]
 
     def get_dynamic_partitions(self, partitions_def_name: str) -> Sequence[str]:
         return list(self._keys(partitions_def_name)[0])

@@ -112,33 +112,38 @@ def contact_sheet(tiles: list[Tile], image_dir: UPath) -> tuple[bytes, int] | No
     shown = tiles[:MOST_TILES]
     if not shown:
         return None
-    kept = kept_sheet(image_dir, shown, len(shown))
+    kept = kept_sheet(image_dir, shown)
     try:
         return read_stored_file(str(kept)), len(shown)
     except OSError:
         pass
     drawn = draw_sheet(tiles)
-    if drawn is not None:
-        sheet, count = drawn
-        # Not kept, it is drawn again by the next run; the image check names what the image
-        # store cannot take.
+    if drawn is None:
+        return None
+    sheet, drawn_tiles = drawn
+    # Kept only when it shows what its name says: a thumbnail that cannot be read now is tried
+    # again by the next run. One the image store cannot take is drawn again by the next run;
+    # the image check names what the store cannot take.
+    if drawn_tiles == shown:
         with contextlib.suppress(WriteFailed):
-            write_file(kept_sheet(image_dir, shown, count), sheet, image_dir)
-    return drawn
+            write_file(kept, sheet, image_dir)
+    return sheet, len(drawn_tiles)
 
 
-def kept_sheet(image_dir: UPath, tiles: list[Tile], drawn: int) -> UPath:
-    """Where the sheet of these tiles, `drawn` of them readable, is kept."""
+def kept_sheet(image_dir: UPath, tiles: list[Tile]) -> UPath:
+    """Where the sheet of these tiles is kept."""
     digest = hashlib.sha256(
         json.dumps(
             [SHEET_LAYOUT, [[Path(t.thumbnail_path).name, t.caption] for t in tiles]]
         ).encode()
     ).hexdigest()
-    return image_dir / SHEETS_DIR / digest[:2] / f"{digest}-{drawn}.jpg"
+    return image_dir / SHEETS_DIR / digest[:2] / f"{digest}.jpg"
 
 
-def draw_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
-    drawn: list[tuple[Image.Image, str]] = []
+def draw_sheet(tiles: list[Tile]) -> tuple[bytes, list[Tile]] | None:
+    """The first MOST_TILES tiles whose thumbnail can be read, drawn as one JPEG, and those
+    tiles; None when there is none."""
+    drawn: list[tuple[Image.Image, Tile]] = []
     for tile in tiles:
         if len(drawn) == MOST_TILES:
             break
@@ -150,7 +155,7 @@ def draw_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
             continue
         picture = picture.convert("RGB")
         picture.thumbnail((TILE_WIDTH, TILE_HEIGHT))
-        drawn.append((picture, tile.caption))
+        drawn.append((picture, tile))
     if not drawn:
         return None
     rows = (len(drawn) + COLUMNS - 1) // COLUMNS
@@ -159,19 +164,19 @@ def draw_sheet(tiles: list[Tile]) -> tuple[bytes, int] | None:
     sheet = Image.new("RGB", (columns * TILE_WIDTH, rows * cell_height), BACKGROUND)
     draw = ImageDraw.Draw(sheet)
     font = caption_font()
-    for index, (picture, caption) in enumerate(drawn):
+    for index, (picture, tile) in enumerate(drawn):
         left = (index % COLUMNS) * TILE_WIDTH
         top = (index // COLUMNS) * cell_height
         sheet.paste(picture, (left + (TILE_WIDTH - picture.width) // 2, top))
         draw.text(
             (left + 2, top + TILE_HEIGHT + 1),
-            fitted(draw, caption, font, TILE_WIDTH - 4),
+            fitted(draw, tile.caption, font, TILE_WIDTH - 4),
             fill=CAPTION_COLOUR,
             font=font,
         )
     buffer = io.BytesIO()
     sheet.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return buffer.getvalue(), len(drawn)
+    return buffer.getvalue(), [tile for _, tile in drawn]
 
 
 @functools.cache

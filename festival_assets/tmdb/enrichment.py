@@ -125,10 +125,12 @@ def ids_to_look_up(
                 (imdb_id, (bool(tv), bool(is_fresh)))
                 for imdb_id, tv, is_fresh in connection.execute(query)
             )
+    never_looked_up = (False, False)
     return {
-        imdb_id: stored.get(imdb_id, (False, False))[0]
+        imdb_id: filed_as_tv
         for imdb_id in wanted
-        if force or not stored.get(imdb_id, (False, False))[1]
+        for filed_as_tv, is_fresh in [stored.get(imdb_id, never_looked_up)]
+        if force or not is_fresh
     }
 
 

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dagster import DagsterInstance
+from dagster import DagsterEventType, DagsterInstance
 from sqlalchemy import create_engine, text
 
 from festival_assets.ceremonies.resources import CeremonySources
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
             server.reset_counts()
             launched = time.time()
             seconds, peak_kib = materialize(environment, first, until, config)
-            run_started, run_ended = last_run_times(home)
+            run_started, run_ended, steps = last_run_times(home)
             counts = server.counts
             figures[f"{name}_seconds"] = round(seconds, 1)
             figures[f"{name}_peak_memory_mib"] = round(peak_kib / 1024, 1)
@@ -190,6 +190,10 @@ def main(argv: list[str] | None = None) -> None:
             figures[f"{name}_image_requests"] = counts.images
             figures[f"{name}_run_start_at"] = round(run_started - launched, 1)
             figures[f"{name}_run_end_at"] = round(run_ended - launched, 1)
+            figures[f"{name}_steps"] = {
+                step: {"start_at": round(start - launched, 1), "seconds": round(end - start, 1)}
+                for step, (start, end) in steps.items()
+            }
             for kind, (first_at, last_at) in counts.arrivals.items():
                 figures[f"{name}_first_{kind}_at"] = round(first_at - launched, 1)
                 figures[f"{name}_last_{kind}_at"] = round(last_at - launched, 1)
@@ -287,13 +291,24 @@ def materialize(
         return seconds, int(peak.read().split()[-1])
 
 
-def last_run_times(home: str) -> tuple[float, float]:
-    """When the instance's latest run started and ended (wall clock)."""
+def last_run_times(home: str) -> tuple[float, float, dict[str, tuple[float, float]]]:
+    """When the instance's latest run started and ended (wall clock), and when each of its
+    steps started and succeeded, from the run's log."""
     with DagsterInstance.from_config(home) as instance:
         run = instance.get_runs(limit=1)[0]
         record = instance.get_run_record_by_id(run.run_id)
+        started: dict[str, float] = {}
+        steps: dict[str, tuple[float, float]] = {}
+        for entry in instance.all_logs(
+            run.run_id, of_type={DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS}
+        ):
+            assert entry.step_key is not None
+            if entry.dagster_event_type == DagsterEventType.STEP_START:
+                started[entry.step_key] = entry.timestamp
+            else:
+                steps[entry.step_key] = (started[entry.step_key], entry.timestamp)
     assert record is not None and record.start_time and record.end_time
-    return record.start_time, record.end_time
+    return record.start_time, record.end_time, steps
 
 
 def phases(figures: dict[str, Any], run: str) -> str:
@@ -378,6 +393,23 @@ def print_table(figures: dict[str, Any]) -> None:
             ("images downloaded again", figures["refresh_image_requests"]),
             ("TMDb requests, refresh", figures["refresh_tmdb_requests"]),
         ]
+    last_lookup = figures.get("cold_last_api_at")
+    if last_lookup is not None:
+        rows += [
+            (
+                f"cold step {step}",
+                f"{timing['seconds']} s, from {round(timing['start_at'] - last_lookup, 1)} s "
+                "after the last lookup",
+            )
+            for step, timing in figures["cold_steps"].items()
+            if timing["start_at"] + timing["seconds"] > last_lookup
+        ]
+    # The steps of the warm rerun of every ceremony.
+    warm = "warm" if "warm_steps" in figures else f"warm_{figures['ceremonies']}"
+    rows += [
+        (f"{warm} step {step}", f"{timing['seconds']} s")
+        for step, timing in figures[f"{warm}_steps"].items()
+    ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

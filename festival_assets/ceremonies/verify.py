@@ -57,7 +57,6 @@ class NominationContent(NamedTuple):
 FIELDS = NominationContent._fields
 # What the `nominations` row holds; the rest are its links.
 ROW_FIELDS = tuple(name for name in FIELDS if name not in ("people", "films"))
-JSON_FIELDS = ("unlinked_nominees", "unlinked_films")
 
 
 def canonical_json(value: Any) -> str:
@@ -136,15 +135,15 @@ def film_links_of(ceremony: Any, *columns: Any) -> Select[Any]:
 # of each.
 STORED_NOMINATIONS = (
     select(
-        type_coerce(nominations.c.id, String).label("nomination_id"),
-        *(
-            type_coerce(nominations.c[name], String).label(name)
-            if name in JSON_FIELDS
-            else nominations.c[name]
-            for name in ROW_FIELDS
-            if name != "category"
-        ),
-        categories.c.name.label("category_name"),
+        type_coerce(nominations.c.id, String),
+        categories.c.name,
+        nominations.c.credited,
+        nominations.c.won,
+        nominations.c.detail,
+        nominations.c.note,
+        nominations.c.citation,
+        type_coerce(nominations.c.unlinked_nominees, String),
+        type_coerce(nominations.c.unlinked_films, String),
     )
     .outerjoin(
         categories,
@@ -180,20 +179,32 @@ def stored_contents(connection: Connection, partition_key: str) -> list[Nominati
     person_links = stored_credits(connection.execute(SOURCE_PERSON_LINKS, of_ceremony).all())
     film_links = stored_credits(connection.execute(FILM_LINKS, of_ceremony).all())
     no_links: list[tuple[str, str]] = []
+    # Unpacked as tuples, in the order of STORED_NOMINATIONS' columns: a row's attributes by
+    # name cost more than the rest of the comparison.
     return [
         NominationContent(
-            category=row.category_name,
-            credited=row.credited,
-            won=row.won,
-            detail=row.detail,
-            note=row.note,
-            citation=row.citation,
-            unlinked_nominees=canonical_stored_json(row.unlinked_nominees),
-            unlinked_films=canonical_stored_json(row.unlinked_films),
-            people=tuple(sorted(person_links.get(row.nomination_id, no_links))),
-            films=tuple(sorted(film_links.get(row.nomination_id, no_links))),
+            category=category,
+            credited=credited,
+            won=won,
+            detail=detail,
+            note=note,
+            citation=citation,
+            unlinked_nominees=canonical_stored_json(unlinked_nominees),
+            unlinked_films=canonical_stored_json(unlinked_films),
+            people=tuple(sorted(person_links.get(nomination_id, no_links))),
+            films=tuple(sorted(film_links.get(nomination_id, no_links))),
         )
-        for row in rows
+        for (
+            nomination_id,
+            category,
+            credited,
+            won,
+            detail,
+            note,
+            citation,
+            unlinked_nominees,
+            unlinked_films,
+        ) in rows
     ]
 
 

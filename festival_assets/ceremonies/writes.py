@@ -3,6 +3,7 @@ keys, so a rerun, a retry or an overlapping run writes the same rows and duplica
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -25,10 +26,13 @@ from festival_assets.db.models import (
 from festival_assets.db.upsert import UpsertCounts, in_chunks, upsert
 
 
+# Derived for each nomination a run writes or reads: a few thousand distinct values.
+@functools.cache
 def ceremony_id(partition_key: str) -> uuid.UUID:
     return natural_id("ceremony", partition_key)
 
 
+@functools.cache
 def category_id(partition_key: str, category: str) -> uuid.UUID:
     return natural_id("category", partition_key, category)
 
@@ -171,6 +175,8 @@ def write_nominations(
     movies it links exist already: the entity step of the run wrote them."""
     key = ceremony.partition_key
     ids = nomination_ids(ceremony)
+    # A first import has no stale nomination or link to look for.
+    first_import = stored_nominations(connection, ceremony) == 0
     nomination_rows = [
         nomination_row(key, nomination_id, nomination)
         for nomination_id, nomination in zip(ids, ceremony.nominations, strict=True)
@@ -222,7 +228,9 @@ def write_nominations(
         update=["credited_as"],
     )
     deleted = 0
-    if delete_stale_rows:
+    if delete_stale_rows and first_import:
+        delete_stale_categories(connection, ceremony)
+    elif delete_stale_rows:
         deleted = delete_stale(
             connection,
             ceremony,
@@ -326,13 +334,18 @@ def delete_stale(
             nominations.c.ceremony_id == this_ceremony, nominations.c.id.not_in(current)
         )
     ).rowcount
-    current_categories = [category_id(ceremony.partition_key, c.name) for c in ceremony.categories]
+    delete_stale_categories(connection, ceremony)
+    return deleted
+
+
+def delete_stale_categories(connection: Connection, ceremony: Ceremony) -> None:
+    current = [category_id(ceremony.partition_key, c.name) for c in ceremony.categories]
     connection.execute(
         delete(categories).where(
-            categories.c.ceremony_id == this_ceremony, categories.c.id.not_in(current_categories)
+            categories.c.ceremony_id == ceremony_id(ceremony.partition_key),
+            categories.c.id.not_in(current),
         )
     )
-    return deleted
 
 
 def stored_nominations(connection: Connection, ceremony: Ceremony) -> int:

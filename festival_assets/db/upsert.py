@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,12 +49,46 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _insert(connection: Connection, table: Table) -> Any:
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    if connection.dialect.name == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(f"no upsert for the {connection.dialect.name} dialect")
+@functools.cache
+def upsert_statement(
+    dialect: str,
+    table: Table,
+    key: tuple[str, ...],
+    update: tuple[str, ...] | None,
+    merge: tuple[tuple[str, Merge], ...],
+) -> Any:
+    """The statement of `upsert`, built once for each table and set of columns: SQLAlchemy
+    caches its compiled form, but building it again costs more than a chunk of rows."""
+    statement: Any
+    if dialect == "postgresql":
+        statement = postgresql.insert(table)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table)
+    else:
+        raise NotImplementedError(f"no upsert for the {dialect} dialect")
+    timestamped = "created_at" in table.c
+    if update:
+        merges = dict(merge)
+        assignments = {
+            column: merges[column](table.c[column], statement.excluded[column])
+            if column in merges
+            else statement.excluded[column]
+            for column in update
+        }
+        differs = or_(
+            *(table.c[column].is_distinct_from(value) for column, value in assignments.items())
+        )
+        if timestamped:
+            assignments["updated_at"] = statement.excluded["updated_at"]
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key), set_=assignments, where=differs
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    if timestamped:
+        marker = and_(table.c.created_at == table.c.updated_at).label("inserted")
+        return statement.returning(marker)
+    return statement.returning(table.c[key[0]])
 
 
 def upsert(
@@ -74,32 +109,13 @@ def upsert(
     if not rows:
         return UpsertCounts()
     timestamped = "created_at" in table.c
-    # One statement, compiled once and cached; SQLAlchemy sends each chunk's rows as one
-    # multi-row INSERT ("insertmanyvalues"), RETURNING included.
-    statement = _insert(connection, table)
-    if update:
-        merges = merge or {}
-        assignments = {
-            column: merges[column](table.c[column], statement.excluded[column])
-            if column in merges
-            else statement.excluded[column]
-            for column in update
-        }
-        differs = or_(
-            *(table.c[column].is_distinct_from(value) for column, value in assignments.items())
-        )
-        if timestamped:
-            assignments["updated_at"] = statement.excluded["updated_at"]
-        statement = statement.on_conflict_do_update(
-            index_elements=list(key), set_=assignments, where=differs
-        )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=list(key))
-    if timestamped:
-        marker = and_(table.c.created_at == table.c.updated_at).label("inserted")
-        statement = statement.returning(marker)
-    else:
-        statement = statement.returning(table.c[key[0]])
+    statement = upsert_statement(
+        connection.dialect.name,
+        table,
+        tuple(key),
+        None if update is None else tuple(update),
+        tuple((merge or {}).items()),
+    )
     total = UpsertCounts()
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = [dict(row) for row in rows[start : start + CHUNK_ROWS]]

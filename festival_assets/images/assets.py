@@ -15,7 +15,7 @@ from festival_assets.ceremonies.sources.model import ParsedCeremonies
 from festival_assets.common.metadata import SHOWN, counts_metadata
 from festival_assets.common.settings import ImportSettings
 from festival_assets.db.resources import FestivalDatabase
-from festival_assets.images.contact_sheet import as_markdown, contact_sheet, winner_tiles
+from festival_assets.images.contact_sheet import as_markdown, contact_sheets, winner_tiles
 from festival_assets.images.resources import ImageStorage, run_started_at
 from festival_assets.images.sync import RecordedImages, sync_images
 
@@ -84,7 +84,7 @@ def images(
     }
     with engine.connect() as connection:
         tiles = winner_tiles(connection, ceremony.readable())
-    sheets = {key: contact_sheet(found, settings.image_dir) for key, found in tiles.items()}
+    sheets = contact_sheets(tiles, settings.image_dir)
     for partition_key, sheet in sheets.items():
         if sheet is not None:
             picture, shown = sheet

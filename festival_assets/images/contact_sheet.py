@@ -10,8 +10,10 @@ import functools
 import hashlib
 import io
 import json
+import os
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +130,16 @@ def contact_sheet(tiles: list[Tile], image_dir: UPath) -> tuple[bytes, int] | No
         with contextlib.suppress(WriteFailed):
             write_file(kept, sheet, image_dir)
     return sheet, len(drawn_tiles)
+
+
+def contact_sheets(
+    tiles: dict[str, list[Tile]], image_dir: UPath
+) -> dict[str, tuple[bytes, int] | None]:
+    """The contact sheet of each ceremony's tiles (by partition key), drawn on a thread per core:
+    Pillow lets go of the interpreter while it decodes, scales and encodes."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        drawn = pool.map(lambda found: contact_sheet(found, image_dir), tiles.values())
+        return dict(zip(tiles, drawn, strict=True))
 
 
 def kept_sheet(image_dir: UPath, tiles: list[Tile]) -> UPath:

@@ -17,7 +17,7 @@ from festival_assets.common.settings import ImportSettings
 from festival_assets.db.resources import FestivalDatabase
 from festival_assets.images.contact_sheet import as_markdown, contact_sheets, winner_tiles
 from festival_assets.images.resources import ImageStorage, run_started_at
-from festival_assets.images.sync import RecordedImages, sync_images
+from festival_assets.images.sync import sync_images
 
 
 def write_errors_warning(write_errors: list[str], image_dir: UPath) -> str:
@@ -59,7 +59,7 @@ def images(
     with engine.connect() as connection:
         entities = ceremony_entities(connection, ceremony.readable())
     imdb_ids = run_entities(entities)
-    counts = sync_images(
+    counts, recorded = sync_images(
         engine,
         imdb_ids,
         settings,
@@ -78,7 +78,6 @@ def images(
             f"{not_downloaded} images could not be downloaded from TMDB_IMAGE_URL "
             f"{settings.image_url}; stored copies were kept, and the next run tries again"
         )
-    recorded = RecordedImages(engine, imdb_ids)
     per_ceremony: dict[str, dict[str, object]] = {
         partition_key: dict(recorded.counts(ids)) for partition_key, ids in entities.items()
     }

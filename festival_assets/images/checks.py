@@ -63,7 +63,7 @@ def images_valid_on_disk(
     engine = database.engine()
     with engine.connect() as connection:
         entities = ceremony_entities(connection, ceremony.readable())
-    recorded = RecordedImages(engine, run_entities(entities))
+    recorded = RecordedImages.read(engine, run_entities(entities))
     per_ceremony = {}
     for partition_key, ids in entities.items():
         stored, problems = recorded.problems(ids)

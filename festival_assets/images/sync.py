@@ -86,6 +86,8 @@ def not_written(status: str | None, error: str | None) -> bool:
 @dataclass
 class FetchPlan:
     todo: list[ImageTask] = field(default_factory=list)
+    # The rows of the tasks' images as read to make the plan, by image id.
+    rows: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
     # Stored intact: replaced only when fetched again.
     intact_ids: set[uuid.UUID] = field(default_factory=set)
     fetched_earlier_in_run: int = 0
@@ -157,7 +159,7 @@ def images_to_fetch(
     is not fetched again: unless `force_refresh`, and then only if it was not fetched since
     `refreshed_since` (by an earlier step of the same run)."""
     rows = image_rows(engine, [task.image_id for task in tasks])
-    plan = FetchPlan()
+    plan = FetchPlan(rows=rows)
     for task in tasks:
         row = rows.get(task.image_id)
         if (
@@ -331,8 +333,9 @@ class ImageDownloads:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.session.close()
 
-    def add(self, tasks: list[ImageTask]) -> None:
-        """Start downloading those of `tasks` that are not stored intact already."""
+    def add(self, tasks: list[ImageTask]) -> FetchPlan:
+        """Start downloading those of `tasks` that are not stored intact already; returns which,
+        and the rows read to decide."""
         plan = images_to_fetch(
             self.engine,
             tasks,
@@ -349,6 +352,7 @@ class ImageDownloads:
         for task in plan.todo:
             self.running.add(self.pool.submit(fetch_image, self.session, task, self.settings))
         self.collect(block=False)
+        return plan
 
     def wait(self) -> None:
         """Wait for every download started so far, recording the outcomes."""
@@ -449,9 +453,11 @@ def sync_images(
     concurrency: int,
     refreshed_since: datetime | None = None,
     log: Callable[[str], None] | None = None,
-) -> ImageCounts:
+) -> tuple[ImageCounts, RecordedImages]:
     """Fetch every image of these entities that is not stored intact (every one with
-    `force_refresh`, except those this run fetched already, since `refreshed_since`)."""
+    `force_refresh`, except those this run fetched already, since `refreshed_since`). Returns
+    what was fetched, and what is recorded for the images afterwards: the rows read to decide,
+    those fetched now read again."""
     tasks = wanted_images(engine, imdb_ids)
     with ImageDownloads(
         engine,
@@ -461,21 +467,26 @@ def sync_images(
         refreshed_since=refreshed_since,
         log=log,
     ) as downloads:
-        downloads.add(tasks)
-    return downloads.counts
+        plan = downloads.add(tasks)
+    fetched = image_rows(engine, [task.image_id for task in plan.todo])
+    return downloads.counts, RecordedImages(tasks, plan.rows | fetched)
 
 
 class RecordedImages:
     """The images TMDb names for a run's people and movies and what is recorded for each,
     read once for all the run's ceremonies, then told apart ceremony by ceremony."""
 
-    def __init__(self, engine: Engine, imdb_ids: Mapping[str, Iterable[str]]) -> None:
+    def __init__(self, tasks: list[ImageTask], rows: dict[uuid.UUID, dict[str, Any]]) -> None:
         self.tasks_by_owner: dict[uuid.UUID, list[ImageTask]] = {}
-        tasks = wanted_images(engine, imdb_ids)
         for task in tasks:
             self.tasks_by_owner.setdefault(task.owner_id, []).append(task)
-        self.rows = image_rows(engine, [task.image_id for task in tasks])
+        self.rows = rows
         self._problems: dict[uuid.UUID, list[str]] | None = None
+
+    @classmethod
+    def read(cls, engine: Engine, imdb_ids: Mapping[str, Iterable[str]]) -> RecordedImages:
+        tasks = wanted_images(engine, imdb_ids)
+        return cls(tasks, image_rows(engine, [task.image_id for task in tasks]))
 
     def of(self, imdb_ids: Mapping[str, Iterable[str]]) -> tuple[int, list[dict[str, Any]]]:
         """How many images TMDb names for these entities, and the rows recorded for them."""
